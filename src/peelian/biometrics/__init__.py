@@ -1,0 +1,1 @@
+"""Biometrics domain: fingerprint identification for officers at the roadside."""
