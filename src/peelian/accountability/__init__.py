@@ -1,0 +1,1 @@
+"""Accountability: the auditor's search of the audit log and chain verification."""

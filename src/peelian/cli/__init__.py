@@ -1,0 +1,39 @@
+"""The `peelian` command: one Typer app with a group per domain."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from peelian.cli import audit as audit_cli
+from peelian.cli import db as db_cli
+from peelian.cli import demo as demo_cli
+from peelian.cli import serve as serve_cli
+from peelian.cli import users as users_cli
+from peelian.cli._common import CliError, fail
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="peelian",
+    help="Peelian: connected frontline policing.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_cli.app, name="db")
+app.add_typer(users_cli.app, name="users")
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(demo_cli.app, name="demo")
+serve_cli.register(app)
+
+
+def main() -> None:
+    """Entry point: run the app, turning known errors into a one-line message."""
+    try:
+        app()
+    except CliError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        sys.exit(130)

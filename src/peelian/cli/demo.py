@@ -1,0 +1,112 @@
+"""`peelian demo setup`: a demo force with a user in every role, logins printed."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from peelian.auth import repository, service
+from peelian.auth.models import Role
+from peelian.auth.schemas import UserCreate
+from peelian.cli._common import console, fail, load_state
+from peelian.core.audit import Actor
+
+app = typer.Typer(help="Demo force: users and synthetic data.", no_args_is_help=True)
+FORCE = "Peelian Demo Constabulary"
+
+DEMO_USERS: list[dict[str, Any]] = [
+    {
+        "username": "officer",
+        "display_name": "PC Olivia Okafor",
+        "role": Role.OFFICER,
+        "collar_number": "4127",
+        "team": "Response A",
+    },
+    {
+        "username": "officer2",
+        "display_name": "PC Tom Hughes",
+        "role": Role.OFFICER,
+        "collar_number": "5310",
+        "team": "Response B",
+    },
+    {
+        "username": "supervisor",
+        "display_name": "Sgt Sam Patel",
+        "role": Role.SUPERVISOR,
+        "collar_number": "1904",
+        "team": "Response A",
+    },
+    {"username": "handler", "display_name": "Chris Lewis", "role": Role.CONTACT_HANDLER},
+    {
+        "username": "investigator",
+        "display_name": "DC Ife Adeyemi",
+        "role": Role.INVESTIGATOR,
+        "collar_number": "7731",
+        "team": "CID",
+    },
+    {"username": "examiner", "display_name": "Morgan Reid", "role": Role.FINGERPRINT_EXAMINER},
+    {"username": "auditor", "display_name": "Alex Byrne", "role": Role.AUDITOR},
+    {"username": "admin", "display_name": "Jordan Blake", "role": Role.ADMINISTRATOR},
+    {"username": "prosecutor", "display_name": "Priya Shah (CPS)", "role": Role.PROSECUTOR},
+    {"username": "defence", "display_name": "Daniel Cole (Defence)", "role": Role.DEFENCE},
+    {"username": "citizen", "display_name": "Casey Morgan", "role": Role.CITIZEN},
+]
+
+
+def _logins_file(var_dir: Path) -> Path:
+    return var_dir / "demo_logins.json"
+
+
+@app.command()
+def setup(
+    show: Annotated[bool, typer.Option(help="Print the logins table")] = True,
+) -> None:
+    """Create the demo users (once) and print their logins; a second run reuses them."""
+    state = load_state()
+    path = _logins_file(state.settings.var_dir)
+    logins: dict[str, dict[str, str | None]] = json.loads(path.read_text()) if path.exists() else {}
+    actor = Actor.system("demo")
+    with state.db.unit_of_work() as session:
+        for spec in DEMO_USERS:
+            if repository.find_user_by_username(session, spec["username"]) is not None:
+                continue
+            password = f"demo-{spec['username']}-{secrets.token_hex(3)}"
+            user_in = UserCreate(password=password, force=FORCE, **spec)
+            user, secret = service.create_user(session, actor=actor, user_in=user_in)
+            logins[user.username] = {"password": password, "totp_secret": secret}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(logins, indent=2))
+    path.chmod(0o600)
+    if show:
+        print_logins(state.settings.var_dir)
+
+
+def print_logins(var_dir: Path) -> None:
+    """Print the demo logins table."""
+    path = _logins_file(var_dir)
+    if not path.exists():
+        fail("no demo logins yet: run `peelian demo setup`")
+    logins = json.loads(path.read_text())
+    table = Table("username", "role", "password", "MFA", title="Demo logins")
+    roles = {u["username"]: u["role"].label for u in DEMO_USERS}
+    for name, item in logins.items():
+        mfa = "peelian users totp " + name if item.get("totp_secret") else "none"
+        table.add_row(name, roles.get(name, "?"), item["password"], mfa)
+    console.print(table)
+    console.print(
+        "Staff accounts need a six-digit code: run [bold].venv/bin/peelian users totp "
+        "USERNAME[/] for the current one (or add the secret from var/demo_logins.json "
+        "to an authenticator app)."
+    )
+
+
+@app.command()
+def logins() -> None:
+    """Print the demo logins again."""
+    state = load_state()
+    print_logins(state.settings.var_dir)

@@ -1,0 +1,1 @@
+"""Shared kernel: database, audit, storage, errors, ids and time. Imports no domain."""

@@ -1,0 +1,116 @@
+"""create_app(): settings, database, middleware, routers and error handlers in one place."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from peelian import __version__
+from peelian.accountability import pages as accountability_pages
+from peelian.accountability import routes as accountability_routes
+from peelian.auth import pages as auth_pages
+from peelian.auth import routes as auth_routes
+from peelian.config import Settings, get_settings
+from peelian.core.audit import AuditSigner
+from peelian.core.db import create_database
+from peelian.web.middleware import (
+    BodyLimitMiddleware,
+    ObservabilityMiddleware,
+    SecurityHeadersMiddleware,
+    json_log_formatter,
+    metrics_registry,
+)
+from peelian.web.problems import install_problem_handlers
+from peelian.web.state import AppState
+from peelian.web.templating import render
+
+__all__ = ["build_state", "configure_logging", "create_app"]
+
+STATIC = Path(__file__).resolve().parent / "web" / "static"
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """One JSON object per log line on stderr, with request ids."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(json_log_formatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def build_state(settings: Settings) -> AppState:
+    """Build the objects the app and the CLI share."""
+    db = create_database(settings.sqlalchemy_url)
+    if settings.audit_signing_key is not None:
+        signer = AuditSigner.from_seed(settings.audit_signing_key.get_secret_value())
+    else:
+        signer = AuditSigner.from_file(settings.var_dir / "audit_signing.key")
+    token_key = hashlib.sha256(
+        b"peelian-tokens:" + settings.secret_key.get_secret_value().encode()
+    ).digest()
+    state = AppState(settings=settings, db=db, signer=signer, token_key=token_key)
+    return state
+
+
+def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> FastAPI:
+    """The Peelian web application."""
+    settings = settings or (state.settings if state else get_settings())
+    state = state or build_state(settings)
+    app = FastAPI(
+        title="Peelian",
+        version=__version__,
+        docs_url="/docs",
+        redoc_url=None,
+        description="Connected frontline policing: API. Every error is RFC 9457 problem+json.",
+    )
+    app.state.peelian = state
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
+    app.add_middleware(ObservabilityMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/assets", StaticFiles(directory=STATIC / "govuk" / "assets"), name="govuk-assets")
+    for module in (auth_routes, auth_pages, accountability_routes, accountability_pages):
+        app.include_router(module.router)
+    _add_platform_routes(app)
+    return app
+
+
+def _add_platform_routes(app: FastAPI) -> None:
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> Response:
+        return render(request, "home.html", {"force_name": "Peelian Demo Constabulary"})
+
+    @app.get("/healthz", tags=["platform"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["platform"])
+    def readyz(request: Request) -> Response:
+        """Readiness: the database answers and is migrated."""
+        state: AppState = request.app.state.peelian
+        checks: dict[str, Any] = {}
+        try:
+            with state.db.engine.connect() as conn:
+                conn.execute(text("SELECT 1 FROM audit_chain_head"))
+            checks["database"] = "ok"
+        except Exception as exc:  # readiness must report, not raise
+            checks["database"] = f"unavailable: {type(exc).__name__}"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", "checks": checks},
+            status_code=200 if ok else 503,
+        )
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(metrics_registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,7 @@
+"""Every model module, imported so Base.metadata knows all tables (for Alembic and tests)."""
+
+from peelian.auth import models as auth_models
+from peelian.core.audit import models as audit_models
+from peelian.core.db.base import Base
+
+__all__ = ["Base", "audit_models", "auth_models"]

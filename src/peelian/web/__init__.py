@@ -1,0 +1,1 @@
+"""Web infrastructure shared by every domain: state, unit of work, problems, layout."""
