@@ -100,8 +100,8 @@ def _add_platform_routes(app: FastAPI) -> None:
         state: AppState = request.app.state.peelian
         checks: dict[str, Any] = {}
         try:
-            with state.db.engine.connect() as conn:
-                conn.execute(text("SELECT 1 FROM audit_chain_head"))
+            with state.db.sessionmaker() as session:
+                session.execute(text("SELECT 1 FROM audit_chain_head"))
             checks["database"] = "ok"
         except Exception as exc:  # readiness must report, not raise
             checks["database"] = f"unavailable: {type(exc).__name__}"

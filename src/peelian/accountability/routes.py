@@ -25,8 +25,8 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 @router.get("/events", response_model=AuditPage)
 def search(
     session: DbSession,
-    purpose: Purpose,
     principal: Annotated[Principal, Depends(require(Permission.AUDIT_READ))],
+    purpose: Purpose,
     actor_id: uuid.UUID | None = None,
     record_type: Annotated[str | None, Query(max_length=60)] = None,
     record_id: Annotated[str | None, Query(max_length=80)] = None,

@@ -138,10 +138,10 @@ def require_page(permission: Permission) -> Callable[..., Principal]:
     """As require(), for pages: also checks the CSRF token on unsafe methods."""
     inner = require(permission)
 
+    # Defaults, not Annotated: the closure variable `inner` cannot be resolved from a string
+    # annotation under `from __future__ import annotations`.
     def dependency(
-        principal: Annotated[Principal, Depends(inner)],
-        request: Request,
-        _csrf: Annotated[None, Depends(verify_csrf)],
+        principal: Principal = Depends(inner), _csrf: None = Depends(verify_csrf)
     ) -> Principal:
         return principal
 
@@ -167,6 +167,7 @@ async def verify_csrf(request: Request) -> None:
 
 
 def _purpose(
+    _signed_in: CurrentPrincipal,
     x_peelian_purpose: Annotated[str | None, Header(max_length=500)] = None,
 ) -> str:
     text = (x_peelian_purpose or "").strip()

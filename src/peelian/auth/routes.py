@@ -116,8 +116,8 @@ def create_user(
 def get_user(
     user_id: uuid.UUID,
     session: DbSession,
-    purpose: Purpose,
     principal: Annotated[Principal, Depends(require(Permission.USERS_READ))],
+    purpose: Purpose,
 ) -> UserRead:
     """One user's details; needs a stated purpose."""
     return UserRead.model_validate(

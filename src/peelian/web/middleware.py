@@ -129,13 +129,14 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
-def _too_large(limit: int) -> list[Message]:
+def _too_large(limit: int, path: str) -> list[Message]:
     body = json.dumps(
         {
             "type": "https://peelian.dev/problems/request-body-too-large",
             "title": "Request body too large",
             "status": 413,
             "detail": f"the request body is over the {limit}-byte limit",
+            "instance": path,
         }
     ).encode()
     return [
@@ -167,7 +168,7 @@ class BodyLimitMiddleware:
             return
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            for message in _too_large(self.max_bytes):
+            for message in _too_large(self.max_bytes, scope["path"]):
                 await send(message)
             return
         seen = {"bytes": 0}
@@ -195,7 +196,7 @@ class BodyLimitMiddleware:
         except StarletteHTTPException as exc:
             if exc.status_code != 413 or started["value"]:
                 raise
-            for message in _too_large(self.max_bytes):
+            for message in _too_large(self.max_bytes, scope["path"]):
                 await send(message)
 
 
