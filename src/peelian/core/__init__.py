@@ -1,0 +1,1 @@
+"""Shared kernel: code every domain may use; it imports no domain."""

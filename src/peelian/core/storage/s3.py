@@ -1,0 +1,253 @@
+"""Blob store on S3 or an S3-compatible service (MinIO, Ceph), streaming both ways."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from peelian.core.storage.base import (
+    CHUNK_SIZE,
+    BlobIntegrityError,
+    BlobNotFound,
+    BlobRef,
+    BlobStore,
+    iter_chunks,
+    validate_sha256,
+)
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+    from mypy_boto3_s3.client import S3Client
+    from mypy_boto3_s3.type_defs import CompletedPartTypeDef, CopySourceTypeDef
+
+MIB = 1024 * 1024
+# S3 rejects multipart parts under 5 MiB (except the last) and allows 10,000 parts, so 8 MiB
+# parts cover blobs up to ~80 GB while bounding memory to one part per upload.
+DEFAULT_PART_SIZE = 8 * MIB
+MIN_PART_SIZE = 5 * MIB
+# CopyObject refuses sources over 5 GiB; larger blobs are copied part by part on the server.
+MAX_SINGLE_COPY = 5 * 1024 * MIB
+DEFAULT_COPY_PART_SIZE = 512 * MIB
+_NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
+
+
+class S3BlobStore(BlobStore):
+    """Stores each blob at ``<prefix>sha256/ab/cd/<sha256>`` in one bucket.
+
+    Large uploads stream as a multipart upload to ``<prefix>tmp/<uuid>`` while hashing, then
+    the server copies the object to its content address and the temporary key is deleted.
+    Configure a lifecycle rule on ``<prefix>tmp/`` (expire objects, abort incomplete multipart
+    uploads after a day) to sweep up uploads cut short by a crash.
+    """
+
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        prefix: str = "",
+        client: S3Client | None = None,
+        endpoint_url: str | None = None,
+        region_name: str | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        part_size: int = DEFAULT_PART_SIZE,
+        max_single_copy: int = MAX_SINGLE_COPY,
+        copy_part_size: int = DEFAULT_COPY_PART_SIZE,
+    ) -> None:
+        if part_size < MIN_PART_SIZE:
+            raise ValueError(f"part_size must be at least {MIN_PART_SIZE} bytes (S3 minimum)")
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.part_size = part_size
+        self.max_single_copy = max_single_copy
+        self.copy_part_size = copy_part_size
+        self.client: S3Client = client or boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region_name,
+            aws_access_key_id=aws_access_key_id,
+            aws_secret_access_key=aws_secret_access_key,
+            # Self-hosted endpoints rarely have wildcard DNS for virtual-hosted buckets.
+            config=Config(s3={"addressing_style": "path"}) if endpoint_url else None,
+        )
+
+    def key_for(self, sha256: str) -> str:
+        """Return the object key a blob with this SHA-256 is (or would be) stored under."""
+        validate_sha256(sha256)
+        return f"{self.prefix}sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+    def put(
+        self, stream: BinaryIO | Iterable[bytes], *, expected_sha256: str | None = None
+    ) -> BlobRef:
+        """Stream the bytes up while hashing, then place them at their content address."""
+        if expected_sha256 is not None:
+            validate_sha256(expected_sha256)
+        digest = hashlib.sha256()
+        parts = _parts(iter_chunks(stream), self.part_size, digest)
+        first = next(parts, b"")
+        second = next(parts, None)
+        if second is None:
+            # Fits in one part: the hash is known before anything is sent, so no temp key.
+            ref = _checked_ref(digest.hexdigest(), len(first), expected_sha256)
+            if not self.exists(ref.sha256):
+                self.client.put_object(Bucket=self.bucket, Key=self.key_for(ref.sha256), Body=first)
+            return ref
+        head = [first, second]
+        del first, second  # _chain() drops the head parts as they are sent
+        tmp_key = f"{self.prefix}tmp/{uuid.uuid4().hex}"
+        size = self._multipart_upload(tmp_key, head, parts)
+        try:
+            ref = _checked_ref(digest.hexdigest(), size, expected_sha256)
+            if not self.exists(ref.sha256):
+                self._server_copy(tmp_key, self.key_for(ref.sha256), size)
+            return ref
+        finally:
+            self.client.delete_object(Bucket=self.bucket, Key=tmp_key)
+
+    def _multipart_upload(self, key: str, head: list[bytes], rest: Iterator[bytes]) -> int:
+        upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=key)["UploadId"]
+        try:
+            done: list[CompletedPartTypeDef] = []
+            size = 0
+            for number, body in enumerate(_chain(head, rest), 1):
+                etag = self.client.upload_part(
+                    Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
+                )["ETag"]
+                done.append({"ETag": etag, "PartNumber": number})
+                size += len(body)
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": done},
+            )
+            return size
+        except BaseException:
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+            raise
+
+    def _server_copy(self, source: str, target: str, size: int) -> None:
+        copy_source: CopySourceTypeDef = {"Bucket": self.bucket, "Key": source}
+        if size <= self.max_single_copy:
+            self.client.copy_object(Bucket=self.bucket, Key=target, CopySource=copy_source)
+            return
+        upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=target)["UploadId"]
+        try:
+            done: list[CompletedPartTypeDef] = []
+            for number, start in enumerate(range(0, size, self.copy_part_size), 1):
+                end = min(start + self.copy_part_size, size) - 1
+                result = self.client.upload_part_copy(
+                    Bucket=self.bucket,
+                    Key=target,
+                    UploadId=upload_id,
+                    PartNumber=number,
+                    CopySource=copy_source,
+                    CopySourceRange=f"bytes={start}-{end}",
+                )
+                done.append({"ETag": result["CopyPartResult"]["ETag"], "PartNumber": number})
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=target,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": done},
+            )
+        except BaseException:
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=target, UploadId=upload_id)
+            raise
+
+    def open(self, sha256: str) -> BinaryIO:
+        """Return a buffered reader over the object's streaming body, or raise BlobNotFound."""
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self.key_for(sha256))
+        except ClientError as error:
+            if _is_not_found(error):
+                raise BlobNotFound(sha256) from None
+            raise
+        raw = _BodyReader(response["Body"])
+        return cast(BinaryIO, io.BufferedReader(raw, buffer_size=CHUNK_SIZE))
+
+    def exists(self, sha256: str) -> bool:
+        """Return whether the object exists (a HEAD request)."""
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self.key_for(sha256))
+        except ClientError as error:
+            if _is_not_found(error):
+                return False
+            raise
+        return True
+
+    def size(self, sha256: str) -> int:
+        """Return the object's ContentLength, or raise BlobNotFound."""
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self.key_for(sha256))
+        except ClientError as error:
+            if _is_not_found(error):
+                raise BlobNotFound(sha256) from None
+            raise
+        return head["ContentLength"]
+
+    def delete(self, sha256: str) -> bool:
+        """Delete the object; return False if it was not there."""
+        # DeleteObject succeeds whether or not the key exists, so ask first to report it.
+        if not self.exists(sha256):
+            return False
+        self.client.delete_object(Bucket=self.bucket, Key=self.key_for(sha256))
+        return True
+
+
+def _parts(chunks: Iterator[bytes], part_size: int, digest: hashlib._Hash) -> Iterator[bytes]:
+    """Regroup chunks into parts of exactly `part_size` bytes (the last may be shorter)."""
+    buffer = bytearray()
+    for chunk in chunks:
+        digest.update(chunk)
+        buffer += chunk
+        while len(buffer) >= part_size:
+            yield bytes(buffer[:part_size])
+            del buffer[:part_size]
+    if buffer:
+        yield bytes(buffer)
+
+
+def _checked_ref(sha256: str, size: int, expected_sha256: str | None) -> BlobRef:
+    if expected_sha256 is not None and sha256 != expected_sha256:
+        raise BlobIntegrityError(expected_sha256, sha256)
+    return BlobRef(sha256=sha256, size=size)
+
+
+def _chain(head: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
+    # Drop references to the head parts as they are sent, so only one part is held at a time.
+    while head:
+        yield head.pop(0)
+    yield from rest
+
+
+def _is_not_found(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in _NOT_FOUND
+
+
+class _BodyReader(io.RawIOBase):
+    """Adapts botocore's StreamingBody to the io stack so callers get a real BinaryIO."""
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self._body.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._body.close()
+        super().close()
