@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +55,14 @@ class TestPut:
         assert _keys(s3_store) == [s3_store.key_for(sha256_of(chunks))]
         assert _open_uploads(s3_store) == []
         assert s3_store.size(ref.sha256) == 2 * MIN_PART_SIZE + 17
+
+    def test_chunk_larger_than_a_part_is_split_across_parts(self, s3_store: S3BlobStore) -> None:
+        chunks = random_chunks(2 * MIN_PART_SIZE + 3, chunk_size=2 * MIN_PART_SIZE + 3, seed=12)
+
+        ref = s3_store.put(iter(chunks))
+
+        with s3_store.open(ref.sha256) as fp:
+            assert fp.read() == chunks[0]
 
     def test_blob_over_the_single_copy_limit_is_copied_in_parts(
         self, s3_endpoint: str, s3_bucket: str
@@ -106,3 +118,36 @@ class TestVerify:
         )
 
         assert s3_store.verify(ref.sha256) is False
+
+
+# Runs in a child process: moto keeps uploads in the memory of the process that hosts it,
+# so only a separate client process measures what the store itself allocates.
+_MEMORY_PROBE = """
+import os, sys, tracemalloc
+from peelian.core.storage import S3BlobStore
+from peelian.core.storage.s3 import MIN_PART_SIZE
+store = S3BlobStore(sys.argv[2], endpoint_url=sys.argv[1], part_size=MIN_PART_SIZE)
+chunk = os.urandom(1024 * 1024)
+store.exists("0" * 64)  # botocore loads its service models lazily, on the first request
+tracemalloc.start()
+ref = store.put(chunk for _ in range(64))
+print(ref.size, tracemalloc.get_traced_memory()[1])
+"""
+
+
+class TestPutMemory:
+    def test_64_mb_stream_is_never_held_in_memory(self, s3_endpoint: str, s3_bucket: str) -> None:
+        src = Path(__file__).resolve().parents[3] / "src"
+        probe = subprocess.run(
+            [sys.executable, "-c", _MEMORY_PROBE, s3_endpoint, s3_bucket],
+            env={**os.environ, "PYTHONPATH": str(src)},
+            capture_output=True,
+            check=True,
+            text=True,
+            timeout=120,
+        )
+
+        size, peak = map(int, probe.stdout.split())
+        assert size == 64 * MIB
+        # One part in flight plus the next being assembled is the design's upper bound.
+        assert peak < 2 * MIN_PART_SIZE, f"put() peaked at {peak / MIB:.1f} MiB for 64 MiB"

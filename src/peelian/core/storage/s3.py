@@ -89,46 +89,47 @@ class S3BlobStore(BlobStore):
         """Stream the bytes up while hashing, then place them at their content address."""
         if expected_sha256 is not None:
             validate_sha256(expected_sha256)
-        digest = hashlib.sha256()
-        parts = _parts(iter_chunks(stream), self.part_size, digest)
-        first = next(parts, b"")
-        second = next(parts, None)
-        if second is None:
+        reader = _PartReader(iter_chunks(stream))
+        first = reader.read(self.part_size)
+        if reader.at_end():
             # Fits in one part: the hash is known before anything is sent, so no temp key.
-            ref = _checked_ref(digest.hexdigest(), len(first), expected_sha256)
+            ref = _checked_ref(reader.hexdigest(), reader.size, expected_sha256)
             if not self.exists(ref.sha256):
                 self.client.put_object(Bucket=self.bucket, Key=self.key_for(ref.sha256), Body=first)
             return ref
-        head = [first, second]
-        del first, second  # _chain() drops the head parts as they are sent
         tmp_key = f"{self.prefix}tmp/{uuid.uuid4().hex}"
-        size = self._multipart_upload(tmp_key, head, parts)
+        # Hand the first part over in a list so the upload can drop the only reference to it.
+        head = [first]
+        del first
+        self._multipart_upload(tmp_key, head, reader)
         try:
-            ref = _checked_ref(digest.hexdigest(), size, expected_sha256)
+            ref = _checked_ref(reader.hexdigest(), reader.size, expected_sha256)
             if not self.exists(ref.sha256):
-                self._server_copy(tmp_key, self.key_for(ref.sha256), size)
+                self._server_copy(tmp_key, self.key_for(ref.sha256), ref.size)
             return ref
         finally:
             self.client.delete_object(Bucket=self.bucket, Key=tmp_key)
 
-    def _multipart_upload(self, key: str, head: list[bytes], rest: Iterator[bytes]) -> int:
+    def _multipart_upload(self, key: str, head: list[bytes], reader: _PartReader) -> None:
         upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=key)["UploadId"]
         try:
             done: list[CompletedPartTypeDef] = []
-            size = 0
-            for number, body in enumerate(_chain(head, rest), 1):
+            body = head.pop()
+            while body:
+                number = len(done) + 1
                 etag = self.client.upload_part(
                     Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
                 )["ETag"]
                 done.append({"ETag": etag, "PartNumber": number})
-                size += len(body)
+                # Drop the sent part before building the next, so one part is held at a time.
+                body = b""
+                body = reader.read(self.part_size)
             self.client.complete_multipart_upload(
                 Bucket=self.bucket,
                 Key=key,
                 UploadId=upload_id,
                 MultipartUpload={"Parts": done},
             )
-            return size
         except BaseException:
             self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
             raise
@@ -202,30 +203,48 @@ class S3BlobStore(BlobStore):
         return True
 
 
-def _parts(chunks: Iterator[bytes], part_size: int, digest: hashlib._Hash) -> Iterator[bytes]:
-    """Regroup chunks into parts of exactly `part_size` bytes (the last may be shorter)."""
-    buffer = bytearray()
-    for chunk in chunks:
-        digest.update(chunk)
-        buffer += chunk
-        while len(buffer) >= part_size:
-            yield bytes(buffer[:part_size])
-            del buffer[:part_size]
-    if buffer:
-        yield bytes(buffer)
+class _PartReader:
+    """Regroups a chunk stream into parts of a given size, hashing and counting as it goes."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._rest = b""
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def _next_chunk(self) -> bytes | None:
+        chunk = next(self._chunks, None)
+        if chunk is not None:
+            self._digest.update(chunk)
+            self.size += len(chunk)
+        return chunk
+
+    def read(self, n: int) -> bytes:
+        """Return the next `n` bytes (fewer only at the end of the stream)."""
+        pieces = [self._rest[:n]]
+        self._rest = self._rest[n:]
+        need = n - len(pieces[0])
+        while need > 0 and (chunk := self._next_chunk()) is not None:
+            pieces.append(chunk[:need])
+            self._rest = chunk[need:]
+            need -= len(pieces[-1])
+        return b"".join(pieces)
+
+    def at_end(self) -> bool:
+        """Return whether the stream is exhausted (reading ahead one chunk if needed)."""
+        if not self._rest:
+            self._rest = self._next_chunk() or b""
+        return not self._rest
+
+    def hexdigest(self) -> str:
+        """The SHA-256 of everything read so far."""
+        return self._digest.hexdigest()
 
 
 def _checked_ref(sha256: str, size: int, expected_sha256: str | None) -> BlobRef:
     if expected_sha256 is not None and sha256 != expected_sha256:
         raise BlobIntegrityError(expected_sha256, sha256)
     return BlobRef(sha256=sha256, size=size)
-
-
-def _chain(head: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
-    # Drop references to the head parts as they are sent, so only one part is held at a time.
-    while head:
-        yield head.pop(0)
-    yield from rest
 
 
 def _is_not_found(error: ClientError) -> bool:
