@@ -55,6 +55,14 @@ def huey(tmp_path: Path) -> Huey:
 
 
 @pytest.fixture
+def memory_huey(tmp_path: Path) -> Huey:
+    """An immediate-mode queue on in-memory storage, configured as the queue."""
+    queue = make_huey(redis_url=None, sqlite_path=tmp_path / "unused.db", immediate=True)
+    configure_queue(queue)
+    return queue
+
+
+@pytest.fixture
 def redis_huey() -> Iterator[Huey]:
     """A RedisHuey on the local Redis, db 15, under a unique name; its keys removed after."""
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)

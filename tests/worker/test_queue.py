@@ -31,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class TestMakeHuey:
-    @pytest.mark.unit
+    @pytest.mark.integration
     def test_without_redis_url_uses_sqlite_at_the_path(self, tmp_path: Path) -> None:
         huey = make_huey(redis_url=None, sqlite_path=tmp_path / "var" / "huey.db")
 
@@ -79,23 +79,23 @@ class TestTask:
         with pytest.raises(ValueError, match=r"'testing\.taken' is already declared by .*first"):
             task("testing.taken")(second)
 
-    def test_task_declared_after_configuration_is_bound_at_once(self, huey: Huey) -> None:
+    def test_task_declared_after_configuration_is_bound_at_once(self, memory_huey: Huey) -> None:
         @task("testing.late")
         def late() -> str:
             return "late"
 
         assert get_task("testing.late").name == "testing.late"
 
-    def test_wire_name_does_not_depend_on_the_defining_module(self, huey: Huey) -> None:
-        assert huey._registry.task_to_string(get_task("testing.add").task_class) == (
+    def test_wire_name_does_not_depend_on_the_defining_module(self, memory_huey: Huey) -> None:
+        assert memory_huey._registry.task_to_string(get_task("testing.add").task_class) == (
             "peelian.testing.add"
         )
 
-    def test_schedule_makes_a_periodic_job(self, huey: Huey) -> None:
+    def test_schedule_makes_a_periodic_job(self, memory_huey: Huey) -> None:
         @task("testing.nightly", schedule=crontab(minute="0", hour="3"))
         def nightly() -> None: ...
 
-        due = huey.read_periodic(dt.datetime(2026, 1, 1, 3, 0))
+        due = memory_huey.read_periodic(dt.datetime(2026, 1, 1, 3, 0))
 
         assert [job.name for job in due] == ["testing.nightly"]
 
@@ -108,8 +108,8 @@ class TestGetQueue:
         with pytest.raises(RuntimeError, match="no job queue configured"):
             get_queue()
 
-    def test_configured_queue_is_returned(self, huey: Huey) -> None:
-        assert get_queue() is huey
+    def test_configured_queue_is_returned(self, memory_huey: Huey) -> None:
+        assert get_queue() is memory_huey
 
 
 @pytest.mark.integration

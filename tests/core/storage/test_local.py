@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,6 +124,22 @@ class TestPut:
 
         assert ref.size == 64 * MIB
         assert peak < 4 * MIB, f"put() peaked at {peak / MIB:.1f} MiB for a 64 MiB file"
+
+
+class TestRemoveStaleUploads:
+    def test_only_old_temp_files_are_removed(self, local_store: LocalBlobStore) -> None:
+        old = local_store.root / ".tmp" / "upload-old"
+        fresh = local_store.root / ".tmp" / "upload-fresh"
+        old.write_bytes(b"abandoned")
+        fresh.write_bytes(b"in progress")
+        os.utime(old, (time.time() - 7200, time.time() - 7200))
+        blob = local_store.put([b"kept"])
+
+        assert local_store.remove_stale_uploads(older_than_s=3600) == 1
+
+        assert not old.exists()
+        assert fresh.exists()
+        assert local_store.exists(blob.sha256)
 
 
 class TestVerify:

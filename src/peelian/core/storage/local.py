@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -98,6 +99,19 @@ class LocalBlobStore(BlobStore):
             os.fsync(fd)
         finally:
             os.close(fd)
+
+    def remove_stale_uploads(self, older_than_s: float = 24 * 3600) -> int:
+        """Delete temporary upload files a crash left behind; return how many were removed."""
+        # Failed puts clean up after themselves; only a killed process leaves files here, and
+        # an upload still running keeps touching its file, so age marks the abandoned ones.
+        cutoff = time.time() - older_than_s
+        removed = 0
+        for entry in self._tmp.iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file() and entry.stat().st_mtime < cutoff:
+                    entry.unlink()
+                    removed += 1
+        return removed
 
     def open(self, sha256: str) -> BinaryIO:
         """Return the stored file opened for binary reading, or raise BlobNotFound."""
