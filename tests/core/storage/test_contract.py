@@ -72,6 +72,17 @@ class TestPut:
         assert not blob_store.exists(sha256_of(chunks))
         assert not blob_store.exists(MISSING_SHA)
 
+    def test_known_expected_sha_is_checked_without_storing_again(
+        self, blob_store: BlobStore
+    ) -> None:
+        chunks = random_chunks(6 * MIB, seed=13)
+        ref = blob_store.put(iter(chunks))
+
+        assert blob_store.put(iter(chunks), expected_sha256=ref.sha256) == ref
+        with pytest.raises(BlobIntegrityError):
+            blob_store.put([b"other bytes"], expected_sha256=ref.sha256)
+        assert blob_store.verify(ref.sha256)
+
     def test_malformed_expected_sha_is_rejected(self, blob_store: BlobStore) -> None:
         with pytest.raises(ValueError, match="64 lowercase hexadecimal"):
             blob_store.put([b"x"], expected_sha256="ABC")

@@ -109,6 +109,20 @@ class TestPut:
         assert first == second
         assert _keys(s3_store) == [s3_store.key_for(first.sha256)]
 
+    def test_known_expected_sha_sends_no_bytes(
+        self, s3_store: S3BlobStore, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        chunks = random_chunks(MIN_PART_SIZE + 1, seed=14)
+        ref = s3_store.put(iter(chunks))
+
+        def refuse(**_: object) -> None:
+            raise AssertionError("bytes were sent for a blob the store already holds")
+
+        for method in ("put_object", "create_multipart_upload", "upload_part"):
+            monkeypatch.setattr(s3_store.client, method, refuse)
+
+        assert s3_store.put(iter(chunks), expected_sha256=ref.sha256) == ref
+
 
 class TestVerify:
     def test_overwritten_object_fails_verification(self, s3_store: S3BlobStore) -> None:

@@ -70,6 +70,21 @@ def iter_chunks(
             yield bytes(chunk)
 
 
+def hash_stream(
+    stream: BinaryIO | Iterable[bytes], *, expected_sha256: str | None = None
+) -> BlobRef:
+    """Hash a stream without keeping it; raise BlobIntegrityError if it is not as expected."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in iter_chunks(stream):
+        digest.update(chunk)
+        size += len(chunk)
+    sha256 = digest.hexdigest()
+    if expected_sha256 is not None and sha256 != expected_sha256:
+        raise BlobIntegrityError(expected_sha256, sha256)
+    return BlobRef(sha256=sha256, size=size)
+
+
 class BlobStore(ABC):
     """Content-addressed storage: a blob's key is the SHA-256 of its bytes.
 

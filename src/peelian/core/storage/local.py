@@ -17,6 +17,7 @@ from peelian.core.storage.base import (
     BlobNotFound,
     BlobRef,
     BlobStore,
+    hash_stream,
     iter_chunks,
     validate_sha256,
 )
@@ -52,6 +53,9 @@ class LocalBlobStore(BlobStore):
         """Stream into a temporary file while hashing, then move it into place atomically."""
         if expected_sha256 is not None:
             validate_sha256(expected_sha256)
+        if expected_sha256 is not None and self.exists(expected_sha256):
+            # The caller knows the hash and we hold it: check the bytes, but send none of them.
+            return hash_stream(stream, expected_sha256=expected_sha256)
         fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="upload-")
         tmp_path = Path(tmp_name)
         try:

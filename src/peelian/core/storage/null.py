@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import BinaryIO
 
 from peelian.core.storage.base import (
-    BlobIntegrityError,
     BlobNotFound,
     BlobRef,
     BlobStore,
-    iter_chunks,
+    hash_stream,
     validate_sha256,
 )
 
@@ -25,15 +23,7 @@ class NullBlobStore(BlobStore):
         """Hash the stream, discard it and return the address it would have had."""
         if expected_sha256 is not None:
             validate_sha256(expected_sha256)
-        digest = hashlib.sha256()
-        size = 0
-        for chunk in iter_chunks(stream):
-            digest.update(chunk)
-            size += len(chunk)
-        sha256 = digest.hexdigest()
-        if expected_sha256 is not None and sha256 != expected_sha256:
-            raise BlobIntegrityError(expected_sha256, sha256)
-        return BlobRef(sha256=sha256, size=size)
+        return hash_stream(stream, expected_sha256=expected_sha256)
 
     def open(self, sha256: str) -> BinaryIO:
         """Always raise BlobNotFound: nothing is kept."""
