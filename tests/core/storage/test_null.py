@@ -35,7 +35,7 @@ class TestPut:
         assert not store.exists(ref.sha256)
 
     def test_expected_sha_mismatch_is_reported(self, store: NullBlobStore) -> None:
-        with pytest.raises(BlobIntegrityError):
+        with pytest.raises(BlobIntegrityError, match=f"hashes to sha256 {SHA}, expected 3{{64}}"):
             store.put([b"kept nowhere"], expected_sha256="3" * 64)
 
     def test_64_mb_stream_is_never_held_in_memory(self, store: NullBlobStore) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from peelian.core.storage import BlobIntegrityError, S3BlobStore
-from peelian.core.storage.s3 import MIN_PART_SIZE
+from peelian.core.storage.s3 import MIN_PART_SIZE, _part_size
 from tests.core.storage._data import MIB, random_chunks, sha256_of
 
 pytestmark = pytest.mark.integration
@@ -32,6 +32,15 @@ class TestInit:
     def test_part_size_below_the_s3_minimum_is_rejected(self) -> None:
         with pytest.raises(ValueError, match="part_size"):
             S3BlobStore("bucket", part_size=MIN_PART_SIZE - 1, region_name="us-east-1")
+
+
+@pytest.mark.unit
+class TestPartSize:
+    def test_parts_grow_every_thousand_to_stay_under_the_part_limit(self) -> None:
+        sizes = [_part_size(MIB, sent) for sent in range(10_000)]
+
+        assert (sizes[0], sizes[999], sizes[1000], sizes[-1]) == (MIB, MIB, 2 * MIB, 10 * MIB)
+        assert sum(sizes) == 55_000 * MIB
 
 
 class TestKeyFor:
@@ -139,7 +148,7 @@ class TestVerify:
 _MEMORY_PROBE = """
 import os, sys, tracemalloc
 from peelian.core.storage import S3BlobStore
-from peelian.core.storage.s3 import MIN_PART_SIZE
+from peelian.core.storage.s3 import MIN_PART_SIZE, _part_size
 store = S3BlobStore(sys.argv[2], endpoint_url=sys.argv[1], part_size=MIN_PART_SIZE)
 chunk = os.urandom(1024 * 1024)
 store.exists("0" * 64)  # botocore loads its service models lazily, on the first request

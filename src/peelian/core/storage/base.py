@@ -42,9 +42,12 @@ class BlobIntegrityError(StorageError):
     """The content did not hash to the SHA-256 the caller expected; nothing was stored."""
 
     def __init__(self, expected: str, actual: str) -> None:
-        super().__init__(f"content hashes to sha256 {actual}, expected {expected}")
+        super().__init__(expected, actual)
         self.expected = expected
         self.actual = actual
+
+    def __str__(self) -> str:
+        return f"content hashes to sha256 {self.actual}, expected {self.expected}"
 
 
 def validate_sha256(value: str) -> str:
