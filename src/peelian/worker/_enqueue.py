@@ -2,10 +2,11 @@
 
 A job queued inside a SAVEPOINT lives or dies with that savepoint: released, it moves to the
 enclosing transaction; rolled back, it is dropped. Nothing is sent until the outermost
-transaction commits, and a rollback or a close without commit drops everything pending. The
-job therefore never runs against data that was not committed, and never runs twice because a
-request retried. Sending happens after the commit, so a queue outage at that instant loses the
-job (it is logged); jobs must be idempotent and recoverable by a periodic sweep if that matters.
+transaction commits, and a rollback or a close without commit drops everything pending. A
+job therefore never runs against data that was not committed, and a failed attempt leaves no
+job behind. Sending happens after the commit, so a queue outage at that instant loses the job
+(it is logged with its id); jobs must be idempotent, and a periodic sweep should re-queue work
+whose loss matters. If no transaction is open, enqueue() begins one (as autobegin would).
 """
 
 from __future__ import annotations
