@@ -72,11 +72,16 @@ def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
 
 
 def _concrete(path: str) -> str:
-    return (path.replace("{user_id}", ANY_UUID).replace("{device_id}", ANY_UUID)
-            .replace("{action}", "revoke"))
+    return (
+        path.replace("{user_id}", ANY_UUID)
+        .replace("{device_id}", ANY_UUID)
+        .replace("{action}", "revoke")
+    )
 
 
-GUARDED = sorted((k, v) for k, v in ROUTES.items() if v != PUBLIC and k[0] and k[1].startswith("/api/"))
+GUARDED = sorted(
+    (k, v) for k, v in ROUTES.items() if v != PUBLIC and k[0] and k[1].startswith("/api/")
+)
 PAGES = sorted((k, v) for k, v in ROUTES.items() if v != PUBLIC and not k[1].startswith("/api/"))
 
 
@@ -108,7 +113,8 @@ def test_pages_allow_exactly_the_roles_with_permission(
         res = client.request(method, _concrete(path), headers={"accept": "text/html"})
         allowed = permission in ROLE_PERMISSIONS[role]
         assert (res.status_code != 403) if allowed else (res.status_code == 403), (
-            f"{role.value} got {res.status_code} on {method} {path}")
+            f"{role.value} got {res.status_code} on {method} {path}"
+        )
 
 
 @pytest.mark.parametrize(("method", "path"), [k for k, _ in GUARDED])

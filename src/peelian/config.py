@@ -74,6 +74,11 @@ class Settings(BaseSettings):
         return self.database_url
 
     @property
+    def queue_path(self) -> Path:
+        """Where the SQLite job queue lives when Redis is not configured."""
+        return self.var_dir / "queue.db"
+
+    @property
     def is_sqlite(self) -> bool:
         """True when the embedded SQLite database is in use."""
         return self.database_url.startswith("sqlite")

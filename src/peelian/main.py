@@ -16,11 +16,13 @@ from sqlalchemy import text
 from peelian import __version__
 from peelian.accountability import pages as accountability_pages
 from peelian.accountability import routes as accountability_routes
+from peelian.accountability import tasks as accountability_tasks
 from peelian.auth import pages as auth_pages
 from peelian.auth import routes as auth_routes
 from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import create_database
+from peelian.core.storage import open_blob_store
 from peelian.web.middleware import (
     BodyLimitMiddleware,
     ObservabilityMiddleware,
@@ -29,11 +31,14 @@ from peelian.web.middleware import (
     metrics_registry,
 )
 from peelian.web.problems import install_problem_handlers
-from peelian.web.state import AppState
+from peelian.web.state import AppState, set_current_state
 from peelian.web.templating import render
+from peelian.worker import configure_queue, make_huey
 
 __all__ = ["build_state", "configure_logging", "create_app"]
 
+# Importing a domain's tasks module declares its jobs before the queue is configured.
+TASK_MODULES = (accountability_tasks,)
 STATIC = Path(__file__).resolve().parent / "web" / "static"
 
 
@@ -56,8 +61,20 @@ def build_state(settings: Settings) -> AppState:
     token_key = hashlib.sha256(
         b"peelian-tokens:" + settings.secret_key.get_secret_value().encode()
     ).digest()
-    state = AppState(settings=settings, db=db, signer=signer, token_key=token_key)
-    return state
+    huey = make_huey(
+        redis_url=settings.redis_url,
+        sqlite_path=settings.queue_path,
+        immediate=settings.huey_immediate,
+    )
+    configure_queue(huey)
+    return AppState(
+        settings=settings,
+        db=db,
+        signer=signer,
+        token_key=token_key,
+        blob_store=open_blob_store(settings.storage_url),
+        huey=huey,
+    )
 
 
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> FastAPI:
@@ -72,6 +89,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         description="Connected frontline policing: API. Every error is RFC 9457 problem+json.",
     )
     app.state.peelian = state
+    set_current_state(state)
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)

@@ -26,26 +26,45 @@ def admin(client: TestClient, db_session: Session) -> tuple[object, dict[str, st
 class TestPersonalDataRoutesAreAudited:
     def test_create_user(self, client: TestClient, db_session: Session, admin: tuple) -> None:
         made, headers = admin
-        res = client.post("/api/v1/users", headers=headers, json={
-            "username": "audited", "display_name": "A", "role": "citizen", "password": "x" * 12})
+        res = client.post(
+            "/api/v1/users",
+            headers=headers,
+            json={
+                "username": "audited",
+                "display_name": "A",
+                "role": "citizen",
+                "password": "x" * 12,
+            },
+        )
         event = _last(db_session)
         assert (event.action, event.record_type, event.record_id) == (
-            AuditAction.CREATE, "user", res.json()["id"])
+            AuditAction.CREATE,
+            "user",
+            res.json()["id"],
+        )
         assert event.actor_id == made.user.id
         assert event.actor_role == "administrator"
 
-    def test_read_user_with_purpose(self, client: TestClient, db_session: Session, admin: tuple) -> None:
-        made, headers = admin
+    def test_read_user_with_purpose(
+        self, client: TestClient, db_session: Session, admin: tuple
+    ) -> None:
+        _, headers = admin
         other = make_user(db_session, Role.CITIZEN)
-        res = client.get(f"/api/v1/users/{other.user.id}",
-                         headers={**headers, "X-Peelian-Purpose": "Complaint 55/2026 review"})
+        res = client.get(
+            f"/api/v1/users/{other.user.id}",
+            headers={**headers, "X-Peelian-Purpose": "Complaint 55/2026 review"},
+        )
         assert res.status_code == 200
         event = _last(db_session)
         assert (event.action, event.record_id, event.purpose) == (
-            AuditAction.READ, str(other.user.id), "Complaint 55/2026 review")
+            AuditAction.READ,
+            str(other.user.id),
+            "Complaint 55/2026 review",
+        )
 
-    def test_read_without_purpose_is_refused_and_not_read(self, client: TestClient,
-                                                          db_session: Session, admin: tuple) -> None:
+    def test_read_without_purpose_is_refused_and_not_read(
+        self, client: TestClient, db_session: Session, admin: tuple
+    ) -> None:
         _, headers = admin
         other = make_user(db_session, Role.CITIZEN)
         before = _last(db_session).seq
@@ -54,8 +73,9 @@ class TestPersonalDataRoutesAreAudited:
         assert res.json()["title"] == "Purpose required"
         assert _last(db_session).seq == before  # nothing was read, so nothing to record
 
-    def test_list_users_is_a_search_event(self, client: TestClient, db_session: Session,
-                                          admin: tuple) -> None:
+    def test_list_users_is_a_search_event(
+        self, client: TestClient, db_session: Session, admin: tuple
+    ) -> None:
         _, headers = admin
         client.get("/api/v1/users", headers=headers)
         assert _last(db_session).action == AuditAction.SEARCH
@@ -72,17 +92,23 @@ class TestPersonalDataRoutesAreAudited:
         client.get("/api/v1/users", headers=auth_header(token_for(client, citizen)))
         event = _last(db_session)
         assert (event.action, event.outcome, event.actor_id) == (
-            AuditAction.DENIED, "refused", citizen.user.id)
+            AuditAction.DENIED,
+            "refused",
+            citizen.user.id,
+        )
 
 
 class TestAuditorSearch:
-    def test_search_needs_a_purpose_and_is_itself_audited(self, client: TestClient,
-                                                          db_session: Session) -> None:
+    def test_search_needs_a_purpose_and_is_itself_audited(
+        self, client: TestClient, db_session: Session
+    ) -> None:
         auditor = make_user(db_session, Role.AUDITOR)
         headers = auth_header(token_for(client, auditor))
         assert client.get("/api/v1/audit/events", headers=headers).status_code == 400
-        res = client.get("/api/v1/audit/events?record_type=user",
-                         headers={**headers, "X-Peelian-Purpose": "Quarterly access review"})
+        res = client.get(
+            "/api/v1/audit/events?record_type=user",
+            headers={**headers, "X-Peelian-Purpose": "Quarterly access review"},
+        )
         assert res.status_code == 200
         assert res.json()["total"] >= 1
         assert all(item["record_type"] == "user" for item in res.json()["items"])
@@ -100,14 +126,22 @@ class TestAuditorSearch:
 
 class TestNoPersonalDataInLogs:
     def test_sign_in_and_reads_leave_no_personal_data_in_log_output(
-        self, client: TestClient, db_session: Session, caplog: pytest.LogCaptureFixture, admin: tuple
+        self,
+        client: TestClient,
+        db_session: Session,
+        caplog: pytest.LogCaptureFixture,
+        admin: tuple,
     ) -> None:
         _, headers = admin
         caplog.set_level("DEBUG")
         other = make_user(db_session, Role.CITIZEN, username="private-person")
-        client.get(f"/api/v1/users/{other.user.id}",
-                   headers={**headers, "X-Peelian-Purpose": "Checking log hygiene"})
-        client.post("/api/v1/auth/token", json={"username": "private-person", "password": "wrong-one-x"})
+        client.get(
+            f"/api/v1/users/{other.user.id}",
+            headers={**headers, "X-Peelian-Purpose": "Checking log hygiene"},
+        )
+        client.post(
+            "/api/v1/auth/token", json={"username": "private-person", "password": "wrong-one-x"}
+        )
         text = caplog.text + " ".join(str(vars(r)) for r in caplog.records)
         assert "private-person" not in text
         assert "Test Citizen" not in text

@@ -10,8 +10,12 @@ from sqlalchemy.orm import Session
 from peelian.auth.models import Role, User
 from tests.fixtures.auth import auth_header, make_user, token_for
 
-VALID_USER = {"username": "new-user", "display_name": "New User", "role": "citizen",
-              "password": "a-long-enough-password"}
+VALID_USER = {
+    "username": "new-user",
+    "display_name": "New User",
+    "role": "citizen",
+    "password": "a-long-enough-password",
+}
 
 
 @pytest.fixture
@@ -34,37 +38,49 @@ def _assert_problem(res: object, status: int) -> dict[str, object]:
 
 
 class TestCreateUserBadInput:
-    def test_malformed_json(self, client: TestClient, db_session: Session,
-                            admin_headers: dict[str, str]) -> None:
+    def test_malformed_json(
+        self, client: TestClient, db_session: Session, admin_headers: dict[str, str]
+    ) -> None:
         before = _user_count(db_session)
-        res = client.post("/api/v1/users", content=b'{"username": "x",',
-                          headers={**admin_headers, "content-type": "application/json"})
+        res = client.post(
+            "/api/v1/users",
+            content=b'{"username": "x",',
+            headers={**admin_headers, "content-type": "application/json"},
+        )
         body = _assert_problem(res, 400)
         assert body["title"] == "Malformed JSON"
         assert _user_count(db_session) == before
 
-    def test_wrong_type(self, client: TestClient, db_session: Session,
-                        admin_headers: dict[str, str]) -> None:
+    def test_wrong_type(
+        self, client: TestClient, db_session: Session, admin_headers: dict[str, str]
+    ) -> None:
         before = _user_count(db_session)
-        res = client.post("/api/v1/users", json={**VALID_USER, "display_name": 42},
-                          headers=admin_headers)
+        res = client.post(
+            "/api/v1/users", json={**VALID_USER, "display_name": 42}, headers=admin_headers
+        )
         body = _assert_problem(res, 422)
         assert body["errors"][0]["field"] == "/display_name"  # type: ignore[index]
         assert _user_count(db_session) == before
 
-    def test_unknown_field(self, client: TestClient, db_session: Session,
-                           admin_headers: dict[str, str]) -> None:
-        res = client.post("/api/v1/users", json={**VALID_USER, "is_admin": True}, headers=admin_headers)
+    def test_unknown_field(
+        self, client: TestClient, db_session: Session, admin_headers: dict[str, str]
+    ) -> None:
+        res = client.post(
+            "/api/v1/users", json={**VALID_USER, "is_admin": True}, headers=admin_headers
+        )
         body = _assert_problem(res, 422)
         assert body["detail"] == "/is_admin is not a known field"
 
     def test_unknown_role(self, client: TestClient, admin_headers: dict[str, str]) -> None:
-        res = client.post("/api/v1/users", json={**VALID_USER, "role": "overlord"}, headers=admin_headers)
+        res = client.post(
+            "/api/v1/users", json={**VALID_USER, "role": "overlord"}, headers=admin_headers
+        )
         body = _assert_problem(res, 422)
         assert body["errors"][0]["field"] == "/role"  # type: ignore[index]
 
-    def test_oversized_body(self, client: TestClient, db_session: Session,
-                            admin_headers: dict[str, str]) -> None:
+    def test_oversized_body(
+        self, client: TestClient, db_session: Session, admin_headers: dict[str, str]
+    ) -> None:
         before = _user_count(db_session)
         huge = {**VALID_USER, "display_name": "x" * 70_000}
         res = client.post("/api/v1/users", json=huge, headers=admin_headers)
@@ -76,8 +92,11 @@ class TestCreateUserBadInput:
         self, client: TestClient, db_session: Session, admin_headers: dict[str, str]
     ) -> None:
         before = _user_count(db_session)
-        res = client.post("/api/v1/users", json={**VALID_USER, "username": "x'; DROP TABLE users;--"},
-                          headers=admin_headers)
+        res = client.post(
+            "/api/v1/users",
+            json={**VALID_USER, "username": "x'; DROP TABLE users;--"},
+            headers=admin_headers,
+        )
         _assert_problem(res, 422)
         assert _user_count(db_session) == before
 
@@ -85,25 +104,35 @@ class TestCreateUserBadInput:
         self, client: TestClient, db_session: Session, admin_headers: dict[str, str]
     ) -> None:
         evil = "<script>alert(1)</script>"
-        res = client.post("/api/v1/users", json={**VALID_USER, "display_name": evil},
-                          headers=admin_headers)
+        res = client.post(
+            "/api/v1/users", json={**VALID_USER, "display_name": evil}, headers=admin_headers
+        )
         assert res.status_code == 201
         assert res.json()["display_name"] == evil  # JSON carries it as data, not markup
 
-    def test_duplicate_username_conflicts(self, client: TestClient, admin_headers: dict[str, str]) -> None:
-        assert client.post("/api/v1/users", json=VALID_USER, headers=admin_headers).status_code == 201
+    def test_duplicate_username_conflicts(
+        self, client: TestClient, admin_headers: dict[str, str]
+    ) -> None:
+        assert (
+            client.post("/api/v1/users", json=VALID_USER, headers=admin_headers).status_code == 201
+        )
         _assert_problem(client.post("/api/v1/users", json=VALID_USER, headers=admin_headers), 409)
 
-    def test_officer_without_collar_number(self, client: TestClient,
-                                           admin_headers: dict[str, str]) -> None:
-        res = client.post("/api/v1/users", json={**VALID_USER, "role": "officer"}, headers=admin_headers)
+    def test_officer_without_collar_number(
+        self, client: TestClient, admin_headers: dict[str, str]
+    ) -> None:
+        res = client.post(
+            "/api/v1/users", json={**VALID_USER, "role": "officer"}, headers=admin_headers
+        )
         body = _assert_problem(res, 422)
         assert "collar number" in str(body["detail"])
 
 
 class TestOtherBadInput:
     def test_invalid_path_uuid(self, client: TestClient, admin_headers: dict[str, str]) -> None:
-        res = client.get("/api/v1/users/not-a-uuid", headers={**admin_headers, "X-Peelian-Purpose": "testing"})
+        res = client.get(
+            "/api/v1/users/not-a-uuid", headers={**admin_headers, "X-Peelian-Purpose": "testing"}
+        )
         _assert_problem(res, 422)
 
     def test_unknown_route_is_a_problem(self, client: TestClient) -> None:
@@ -113,4 +142,6 @@ class TestOtherBadInput:
         _assert_problem(client.delete("/api/v1/me"), 405)
 
     def test_non_bearer_authorization(self, client: TestClient) -> None:
-        _assert_problem(client.get("/api/v1/me", headers={"Authorization": "Basic Zm9vOmJhcg=="}), 401)
+        _assert_problem(
+            client.get("/api/v1/me", headers={"Authorization": "Basic Zm9vOmJhcg=="}), 401
+        )

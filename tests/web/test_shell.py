@@ -33,8 +33,10 @@ class TestHeaders:
         assert "default-src 'self'" in res.headers["content-security-policy"]
 
     def test_request_id_is_echoed_or_minted(self, client: TestClient) -> None:
-        assert client.get("/healthz", headers={"X-Request-ID": "abcdef123456"}).headers[
-            "x-request-id"] == "abcdef123456"
+        assert (
+            client.get("/healthz", headers={"X-Request-ID": "abcdef123456"}).headers["x-request-id"]
+            == "abcdef123456"
+        )
         assert len(client.get("/healthz").headers["x-request-id"]) == 16
 
     def test_problem_carries_the_request_id(self, client: TestClient) -> None:

@@ -34,3 +34,18 @@ def register(app: typer.Typer) -> None:
             access_log=False,
             proxy_headers=False,
         )
+
+    @app.command()
+    def worker(
+        workers: Annotated[int, typer.Option(help="Worker threads")] = 2,
+    ) -> None:
+        """Run queued and periodic jobs (SQLite queue under var/, or Redis if configured)."""
+        from peelian.cli._common import load_state
+        from peelian.main import configure_logging
+        from peelian.web.state import set_current_state
+        from peelian.worker import run_worker
+
+        state = load_state()
+        configure_logging(state.settings.log_level)
+        set_current_state(state)
+        run_worker(state.huey, workers=workers)

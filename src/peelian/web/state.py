@@ -8,8 +8,9 @@ from typing import Any
 from peelian.config import Settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import Database
+from peelian.core.storage import BlobStore
 
-__all__ = ["AppState"]
+__all__ = ["AppState", "current_state", "set_current_state"]
 
 
 @dataclass
@@ -20,5 +21,21 @@ class AppState:
     db: Database
     signer: AuditSigner
     token_key: bytes
-    blob_store: Any = None
+    blob_store: BlobStore | None = None
     huey: Any = None
+
+
+_current: AppState | None = None
+
+
+def set_current_state(state: AppState) -> None:
+    """Remember the process's state so jobs, which receive only ids, can reach the database."""
+    global _current
+    _current = state
+
+
+def current_state() -> AppState:
+    """The state set at start-up (by create_app or `peelian worker`)."""
+    if _current is None:
+        raise RuntimeError("no application state: start through create_app() or `peelian worker`")
+    return _current
