@@ -91,7 +91,8 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = "PEELIAN_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
-        problem = "is missing" if err["type"] == "missing" else err["msg"].lower()
+        message = err["msg"].removeprefix("Value error, ")
+        problem = "is missing" if err["type"] == "missing" else message[0].lower() + message[1:]
         raise ConfigError(f"{name} {problem}") from None
 
 

@@ -100,10 +100,30 @@ def get_principal(request: Request, session: DbSession) -> Principal:
     raise Unauthorized("sign in first", headers={"WWW-Authenticate": "Bearer"})
 
 
+@dataclass(frozen=True)
+class PageUser:
+    """What pages show of the signed-in user."""
+
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+    collar_number: str | None
+    team: str | None
+
+    @classmethod
+    def of(cls, user: User) -> PageUser:
+        """Snapshot a user."""
+        return cls(
+            user.id, user.username, user.display_name, user.role, user.collar_number, user.team
+        )
+
+
 def page_context(request: Request, principal: Principal, cookie: str) -> dict[str, object]:
     """What every staff page needs: the user, the CSRF token and the navigation they may use."""
     return {
-        "current_user": principal.user,
+        # A snapshot, not the ORM object: error pages render after the session has rolled back.
+        "current_user": PageUser.of(principal.user),
         "csrf_token": csrf_token_for(get_state(request).token_key, cookie),
         "nav_items": nav_for(principal.user.role),
     }

@@ -22,7 +22,7 @@ class CliError(Exception):
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print `peelian: error: message` and exit."""
-    err_console.print(f"[bold red]peelian: error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]peelian: error:[/] {message}", highlight=False, soft_wrap=True)
     sys.exit(code)
 
 
