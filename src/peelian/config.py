@@ -25,7 +25,7 @@ class Settings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///var/peelian.db"
-    storage_url: str = "file://var/blobs"
+    storage_url: str = "var/blobs"
     redis_url: str | None = None
     var_dir: Path = Path("var")
     secret_key: SecretStr = Field(min_length=32)
@@ -53,8 +53,8 @@ class Settings(BaseSettings):
     @field_validator("storage_url")
     @classmethod
     def _known_storage(cls, value: str) -> str:
-        if not value.startswith(("file://", "s3://", "null://")):
-            raise ValueError("must start with file://, s3:// or null://")
+        if "://" in value and not value.startswith(("file:///", "s3://", "null://")):
+            raise ValueError("must be a path, file:///absolute/path, s3://bucket/prefix or null://")
         return value
 
     @field_validator("redis_url")
