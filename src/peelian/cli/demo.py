@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from peelian.auth import repository, service
@@ -95,9 +96,10 @@ def print_logins(var_dir: Path) -> None:
     table = Table("username", "role", "password", "MFA", title="Demo logins")
     roles = {u["username"]: u["role"].label for u in DEMO_USERS}
     for name, item in logins.items():
-        mfa = "peelian users totp " + name if item.get("totp_secret") else "none"
+        mfa = "TOTP" if item.get("totp_secret") else "none"
         table.add_row(name, roles.get(name, "?"), item["password"], mfa)
-    console.print(table)
+    # Never truncate a password: print at full width even when stdout is not a terminal.
+    Console(width=max(console.width, 100)).print(table)
     console.print(
         "Staff accounts need a six-digit code: run [bold].venv/bin/peelian users totp "
         "USERNAME[/] for the current one (or add the secret from var/demo_logins.json "
