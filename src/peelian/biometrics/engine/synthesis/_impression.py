@@ -152,6 +152,22 @@ def _ink(master: MasterPrint, params: ImpressionParams, rng: np.random.Generator
     return np.asarray(cv2.GaussianBlur(ink, (0, 0), 0.7), dtype=np.float32)
 
 
+def _inverse_maps(placement: Placement, h: int, w: int) -> tuple[FloatArray, FloatArray]:
+    """Master coordinates of every impression pixel, for :func:`cv2.remap`.
+
+    The map is smooth, so it is computed exactly on a grid every ``MAP_STEP`` pixels and
+    interpolated bilinearly in between (error far below 0.01 px), which is much cheaper
+    than inverting the distortion at every pixel.
+    """
+    step = p.MAP_STEP
+    gy, gx = np.mgrid[0 : h + step : step, 0 : w + step : step].astype(np.float64)
+    cx, cy = placement.inverse(gx, gy)
+    fy, fx = np.mgrid[0:h, 0:w].astype(np.float32) / np.float32(step)
+    map_x = cv2.remap(cx.astype(np.float32), fx, fy, cv2.INTER_LINEAR)
+    map_y = cv2.remap(cy.astype(np.float32), fx, fy, cv2.INTER_LINEAR)
+    return np.asarray(map_x, dtype=np.float32), np.asarray(map_y, dtype=np.float32)
+
+
 def render_impression(master: MasterPrint, params: ImpressionParams) -> Impression:
     """Render an impression of a master print with given parameters.
 
@@ -178,9 +194,7 @@ def render_impression(master: MasterPrint, params: ImpressionParams) -> Impressi
     h, w = master.shape
     contact = _contact(master, params)
     layer = _ink(master, params, rng) * contact
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
-    mx, my = params.placement.inverse(xs, ys)
-    map_x, map_y = mx.astype(np.float32), my.astype(np.float32)
+    map_x, map_y = _inverse_maps(params.placement, h, w)
     warped = cv2.remap(layer, map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0)
     touched = cv2.remap(contact, map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0) >= 0.5
     background = params.background + p.BACKGROUND_VARIATION * noise_field((h, w), 120.0, rng)

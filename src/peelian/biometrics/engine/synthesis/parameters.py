@@ -88,3 +88,4 @@ RIDGE_INK = (10.0, 80.0)
 TEXTURE = (0.2, 0.7)  # how much ink the skin texture (pores, creases) removes
 TEXTURE_SCALE = 2.5
 BLUR_SIGMA = (0.5, 1.0)
+MAP_STEP = 4  # the distortion is inverted exactly every MAP_STEP px, interpolated between
