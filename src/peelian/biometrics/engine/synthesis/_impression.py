@@ -35,7 +35,10 @@ class ImpressionParams:
     texture
         Fraction of ink the fine skin texture (pores, small creases) can remove.
     morphology
-        Skin condition: negative erodes ridges (dry), positive dilates them (wet), in pixels.
+        Skin condition: negative erodes ridges (dry), positive dilates them (wet), in pixels;
+        it applies in random patches rather than evenly.
+    creases
+        Number of creases or scars (white lines across the ridges).
     breaks
         Whether dry skin also breaks ridges into fragments.
     noise_sigma, background, ink, blur
@@ -51,6 +54,7 @@ class ImpressionParams:
     pressure: float
     texture: float
     morphology: int
+    creases: int
     breaks: bool
     noise_sigma: float
     background: float
@@ -109,6 +113,11 @@ def random_impression_params(master: MasterPrint, rng: np.random.Generator) -> I
         pressure=rng.uniform(*p.PRESSURE_VARIATION),
         texture=rng.uniform(*p.TEXTURE),
         morphology=morphology,
+        creases=(
+            int(rng.integers(p.CREASES[0], p.CREASES[1] + 1))
+            if rng.random() < p.CREASE_PROBABILITY
+            else 0
+        ),
         breaks=morphology < 0 and bool(rng.random() < p.BREAK_PROBABILITY),
         noise_sigma=rng.uniform(*p.NOISE_SIGMA),
         background=rng.uniform(*p.BACKGROUND),
@@ -136,12 +145,14 @@ def _contact(master: MasterPrint, params: ImpressionParams) -> FloatArray:
 def _ink(master: MasterPrint, params: ImpressionParams, rng: np.random.Generator) -> FloatArray:
     """Ridge ink in master coordinates after skin condition and pressure, in [0, 1]."""
     ridges = (master.ridges > 0).astype(np.uint8)
-    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
-    if params.morphology < 0:
-        ridges = np.asarray(cv2.erode(ridges, cross, iterations=-params.morphology))
-    elif params.morphology > 0:
-        ridges = np.asarray(cv2.dilate(ridges, cross, iterations=params.morphology))
     ink = ridges.astype(np.float32)
+    if params.morphology != 0:
+        cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+        op = cv2.erode if params.morphology < 0 else cv2.dilate
+        changed = np.asarray(op(ridges, cross, iterations=abs(params.morphology)), np.float32)
+        patch = np.clip(0.5 + 2.0 * noise_field(master.shape, p.SKIN_PATCH_SCALE, rng), 0, 1)
+        ink = ink + (changed - ink) * patch
+    ink *= 1.0 - _creases(master.shape, params.creases, rng)
     if params.breaks:
         gaps = noise_field(master.shape, p.BREAK_SCALE, rng)
         ink *= np.clip((gaps + 0.55) * 4.0, 0.0, 1.0)
@@ -166,6 +177,22 @@ def _inverse_maps(placement: Placement, h: int, w: int) -> tuple[FloatArray, Flo
     map_x = cv2.remap(cx.astype(np.float32), fx, fy, cv2.INTER_LINEAR)
     map_y = cv2.remap(cy.astype(np.float32), fx, fy, cv2.INTER_LINEAR)
     return np.asarray(map_x, dtype=np.float32), np.asarray(map_y, dtype=np.float32)
+
+
+def _creases(shape: tuple[int, int], count: int, rng: np.random.Generator) -> FloatArray:
+    """Soft mask of ``count`` random creases or scars, 1 where they erase the ridges."""
+    h, w = shape
+    mask = np.zeros(shape, dtype=np.uint8)
+    for _ in range(count):
+        cx, cy = rng.uniform(0.2 * w, 0.8 * w), rng.uniform(0.2 * h, 0.8 * h)
+        tilt = rng.uniform(-p.CREASE_TILT, p.CREASE_TILT)
+        half = rng.uniform(*p.CREASE_LENGTH) / 2
+        dx, dy = half * np.cos(tilt), half * np.sin(tilt)
+        width = int(rng.integers(p.CREASE_WIDTH[0], p.CREASE_WIDTH[1] + 1))
+        start = (round(cx - dx), round(cy - dy))
+        end = (round(cx + dx), round(cy + dy))
+        cv2.line(mask, start, end, 1, width, cv2.LINE_AA)
+    return np.asarray(cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.8), np.float32)
 
 
 def render_impression(master: MasterPrint, params: ImpressionParams) -> Impression:
