@@ -21,7 +21,7 @@ SILHOUETTE_FLAT = (0.0, 0.06)  # straight section between the upper and lower ar
 SILHOUETTE_CENTRE_JITTER = 0.02
 
 # --- Singular points, as fractions of the canvas (x, y), jittered by SINGULAR_JITTER.
-SINGULAR_JITTER = 0.035
+SINGULAR_JITTER = 0.06
 LOOP_CORE = (0.46, 0.42)
 LOOP_DELTA = (0.72, 0.74)
 WHORL_CORES = ((0.49, 0.42), (0.53, 0.54))
@@ -35,7 +35,7 @@ VG_KNOT_JITTER = 0.25
 ARCH_AMPLITUDE = (0.25, 0.42)
 ARCH_WIDTH = (0.22, 0.34)
 ARCH_CENTRE = (0.5, 0.55)
-GLOBAL_ROTATION = (-0.15, 0.15)
+GLOBAL_ROTATION = (-0.25, 0.25)
 
 # --- Density map: ridge period in pixels (~9 px at 500 ppi).
 PERIOD_BASE = (8.3, 10.0)
@@ -65,9 +65,9 @@ MINUTIA_TRACE_LENGTH = 10  # skeleton pixels followed to measure a direction
 MINUTIA_MIN_BRANCH = 6  # endings on skeleton branches shorter than this are spurs
 
 # --- Impressions. The impression canvas has the master's size.
-ROTATION = (-0.30, 0.30)  # about +-17 degrees
-TRANSLATION = (-25.0, 25.0)
-CONTACT_SEMI_AXES = ((0.32, 0.46), (0.36, 0.52))  # fractions of (width, height)
+ROTATION = (-0.35, 0.35)  # about +-20 degrees
+TRANSLATION = (-35.0, 35.0)
+CONTACT_SEMI_AXES = ((0.26, 0.46), (0.30, 0.52))  # fractions of (width, height)
 CONTACT_CENTRE = (0.5, 0.55)  # fraction of (width, height)
 CONTACT_CENTRE_JITTER = (0.08, 0.08)
 CONTACT_TILT = (-0.25, 0.25)
@@ -76,8 +76,8 @@ PRESSURE_VARIATION = (0.0, 0.45)  # how much ink a light-pressure area loses
 PRESSURE_SCALE = 90.0
 DISTORTION_CLOSE_RADIUS = (30.0, 60.0)
 DISTORTION_BAND = (70.0, 120.0)
-DISTORTION_ROTATION = (-0.05, 0.05)
-DISTORTION_SHIFT = (-8.0, 8.0)
+DISTORTION_ROTATION = (-0.08, 0.08)
+DISTORTION_SHIFT = (-12.0, 12.0)
 MORPHOLOGY = (-1, 1)  # < 0 erodes ridges (dry skin), > 0 dilates them (wet skin)
 BREAK_PROBABILITY = 0.3  # chance that dry skin also breaks ridges into fragments
 BREAK_SCALE = 5.0
