@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -26,9 +27,9 @@ def patched(data: bytes, offset: int, new: bytes) -> bytes:
     return data[:offset] + new + data[offset + len(new) :]
 
 
-def reject(decode: object, data: bytes, offset: int, words: str) -> None:
+def reject(decode: Callable[[bytes], object], data: bytes, offset: int, words: str) -> None:
     with pytest.raises(TemplateFormatError, match=words) as info:
-        decode(data)  # type: ignore[operator]
+        decode(data)
     assert info.value.offset == offset
     assert f"offset {offset}" in str(info.value)
     assert isinstance(info.value, ValueError)

@@ -9,6 +9,7 @@ from functools import cache
 import numpy as np
 import pytest
 
+from peelian.biometrics.engine.formats import from_iso19794_2, to_iso19794_2
 from peelian.biometrics.engine.synthesis import (
     ImpressionParams,
     MasterPrint,
@@ -62,6 +63,12 @@ class TestSynthesizeImpression:
         kept = [len(synthesize_impression(master(), s).truth) for s in range(6)]
         assert np.mean(kept) >= 0.5 * len(master().minutiae)
         assert min(kept) > 0
+
+    def test_truth_exports_to_iso_19794_2(self) -> None:
+        truth = synthesize_impression(master(), 4).truth
+        (back,) = from_iso19794_2(to_iso19794_2([truth]))
+        assert len(back) == len(truth)
+        assert np.allclose(back.x, truth.x, atol=1.0)
 
     def test_master_is_not_modified(self) -> None:
         m = master()

@@ -51,15 +51,21 @@ def _direction(y: int, x: int, ty: int, tx: int) -> float:
     return math.atan2(-(ty - y), tx - x) % (2 * math.pi)
 
 
-def _ending(skel: npt.NDArray[np.uint8], y: int, x: int) -> tuple[float, tuple[int, int]] | None:
-    """Direction of a ridge ending (into its ridge), or None for a spur or tiny fragment."""
+def _ending(
+    skel: npt.NDArray[np.uint8], y: int, x: int
+) -> tuple[float | None, tuple[int, int] | None]:
+    """Direction of a ridge ending (into its ridge), and the fork a spur ends at if any.
+
+    The direction is None for a spur (a short branch off another ridge, whose fork is then
+    returned so it can be dropped too) or a tiny fragment.
+    """
     starts = _branches(skel, y, x)
     if len(starts) != 1:
-        return None
+        return None, None
     ty, tx, steps = trace(skel, starts[0], [(y, x)], p.MINUTIA_TRACE_LENGTH)
     if abs(steps) < p.MINUTIA_MIN_BRANCH:
-        return None
-    return _direction(y, x, ty, tx), (ty, tx)
+        return None, ((ty, tx) if steps < 0 else None)
+    return _direction(y, x, ty, tx), None
 
 
 def _bifurcation(skel: npt.NDArray[np.uint8], y: int, x: int) -> float | None:
@@ -117,19 +123,21 @@ def skeleton_minutiae(ridges: npt.NDArray[np.float32], mask: npt.NDArray[np.bool
     cn = crossing_numbers(skel.astype(bool))
     inside = _interior(mask, p.MINUTIA_BORDER_MARGIN)
     found: list[tuple[float, float, float, int]] = []
-    spur_tips: list[tuple[int, int]] = []
-    for y, x in zip(*np.nonzero((cn == 1) & inside), strict=True):
-        ending = _ending(skel, int(y), int(x))
-        if ending is None:
-            continue
-        found.append((float(x), float(y), ending[0], MinutiaKind.ENDING))
+    spur_forks: list[tuple[int, int]] = []
+    for y, x in zip(*np.nonzero(cn == 1), strict=True):
+        angle, fork = _ending(skel, int(y), int(x))
+        if fork is not None:
+            spur_forks.append(fork)
+        if angle is not None and inside[y, x]:
+            found.append((float(x), float(y), angle, MinutiaKind.ENDING))
     for y, x in zip(*np.nonzero((cn == 3) & inside), strict=True):
+        if any(abs(fy - y) <= 3 and abs(fx - x) <= 3 for fy, fx in spur_forks):
+            continue  # where a spur leaves a ridge, which is not a real fork
         if any(abs(fx - x) <= 2 and abs(fy - y) <= 2 for fx, fy, _, k in found if k == 2):
             continue  # the same fork seen from an adjacent skeleton pixel
         angle = _bifurcation(skel, int(y), int(x))
         if angle is not None:
             found.append((float(x), float(y), angle, MinutiaKind.BIFURCATION))
-    del spur_tips
     n = len(found)
     h, w = ridges.shape
     arr = np.array(found, dtype=np.float64).reshape(n, 4)
