@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 from functools import cache
 
+import cv2
 import numpy as np
 import pytest
 
@@ -110,6 +111,38 @@ class TestRenderImpression:
         turn = np.mod(t.angle - src.angle[inside] - angle + math.pi, 2 * math.pi) - math.pi
         assert np.all(np.abs(turn) < 1e-3)
         assert np.array_equal(t.kind, src.kind[inside])
+
+    def test_rotating_the_finger_rotates_orientation_and_cores(self) -> None:
+        m = master()
+        h, w = m.shape
+        angle = math.radians(25)
+        imp = render_impression(m, self.params(rigid(angle)))
+        ys, xs = np.mgrid[40 : h - 40 : 20, 40 : w - 40 : 20]
+        dx, dy = xs - w / 2, ys - h / 2
+        # Where each sampled impression pixel came from in the master (inverse rotation).
+        sx = dx * math.cos(angle) - dy * math.sin(angle) + w / 2
+        sy = dx * math.sin(angle) + dy * math.cos(angle) + h / 2
+        src = m.orientation[np.rint(sy).astype(int), np.rint(sx).astype(int)]
+        got = imp.orientation[ys, xs]
+        diff = np.mod(got - (src - angle) + math.pi / 2, math.pi) - math.pi / 2
+        ok = ~np.isnan(got)
+        assert ok.sum() > 50
+        assert np.median(np.abs(diff[ok])) < math.radians(3)
+        (cx, cy) = m.singular.cores[0]
+        ex = (cx - w / 2) * math.cos(angle) + (cy - h / 2) * math.sin(angle) + w / 2
+        ey = -(cx - w / 2) * math.sin(angle) + (cy - h / 2) * math.cos(angle) + h / 2
+        assert np.allclose(imp.singular.cores[0], (ex, ey), atol=1e-3)
+
+    def test_orientation_truth_agrees_with_the_image(self) -> None:
+        imp = synthesize_impression(master(), 6)
+        img = imp.image.astype(np.float32)
+        gx, gy = cv2.Sobel(img, cv2.CV_32F, 1, 0), cv2.Sobel(img, cv2.CV_32F, 0, 1)
+        gxx, gyy, gxy = (cv2.GaussianBlur(a, (0, 0), 6.0) for a in (gx * gx, gy * gy, gx * gy))
+        # Ridges run perpendicular to the dominant gradient.
+        measured = np.mod(0.5 * np.arctan2(2 * gxy, gxx - gyy) + math.pi / 2, math.pi)
+        inner = cv2.erode(imp.contact.astype(np.uint8), np.ones((25, 25), np.uint8)) > 0
+        diff = np.mod(measured - imp.orientation + math.pi / 2, math.pi) - math.pi / 2
+        assert np.median(np.abs(diff[inner])) < math.radians(8)
 
     def test_truth_lies_on_dark_ridges_of_the_image(self) -> None:
         imp = render_impression(master(), self.params(rigid(0.3, (10.0, -7.0))))

@@ -64,7 +64,14 @@ def truth_to_json(truth: Template) -> dict[str, object]:
 def _write(out_dir: Path, number: int, k: int, cls: str, impression: Impression) -> Path:
     path = out_dir / f"{number}_{k}.tif"
     Image.fromarray(impression.image).save(path, dpi=(500, 500))
-    record = {"finger": number, "impression": k, "class": cls, **truth_to_json(impression.truth)}
+    record = {
+        "finger": number,
+        "impression": k,
+        "class": cls,
+        **truth_to_json(impression.truth),
+        "cores": np.round(impression.singular.cores, 2).tolist(),
+        "deltas": np.round(impression.singular.deltas, 2).tolist(),
+    }
     path.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return path
 
@@ -114,8 +121,9 @@ def generate_dataset(
 
     Finger ``i`` (0-based) is numbered ``101 + i`` as in the FVC B sets; its impressions are
     ``NNN_1.tif`` ... ``NNN_K.tif`` (8-bit greyscale, 500 ppi), each with ``NNN_K.json``
-    holding its ground-truth minutiae and class. ``index.json`` records the arguments and
-    each finger's class. The output depends only on ``seed``, not on ``workers``.
+    holding its class and ground-truth minutiae, cores and deltas ((x, y) pixel pairs).
+    ``index.json`` records the arguments and each finger's class. The output depends only
+    on ``seed``, not on ``workers``.
 
     Parameters
     ----------

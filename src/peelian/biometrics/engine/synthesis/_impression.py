@@ -13,6 +13,8 @@ from . import parameters as p
 from ._density import noise_field
 from ._distortion import Placement
 from ._master import MasterPrint
+from ._orientation import SingularPoints
+from ._truth import carry_minutiae, carry_orientation, carry_singular
 
 __all__ = ["Impression", "ImpressionParams", "render_impression", "synthesize_impression"]
 
@@ -76,6 +78,11 @@ class Impression:
         and inside the image.
     contact
         Boolean mask of the image pixels the finger touched.
+    orientation
+        Ground-truth ridge orientation in radians [0, pi), image coordinates (y down), NaN
+        where the finger did not touch.
+    singular
+        The master's cores and deltas carried into the image (those inside it).
     params
         The parameters the impression was rendered with.
     """
@@ -83,6 +90,8 @@ class Impression:
     image: npt.NDArray[np.uint8]
     truth: Template
     contact: npt.NDArray[np.bool_]
+    orientation: FloatArray
+    singular: SingularPoints
     params: ImpressionParams
 
 
@@ -229,34 +238,14 @@ def render_impression(master: MasterPrint, params: ImpressionParams) -> Impressi
     image = cv2.GaussianBlur(image.astype(np.float32), (0, 0), params.blur)
     noise = rng.normal(0.0, params.noise_sigma, (h, w)).astype(np.float32)
     image += noise * (0.35 + 0.65 * warped)
+    orientation = carry_orientation(master.orientation, params.placement, map_x, map_y)
     return Impression(
         image=np.clip(np.rint(image), 0, 255).astype(np.uint8),
-        truth=_carry_truth(master, params, contact),
+        truth=carry_minutiae(master.minutiae, params.placement, contact),
         contact=touched,
+        orientation=np.where(touched, orientation, np.float32(np.nan)).astype(np.float32),
+        singular=carry_singular(master.singular, params.placement, (h, w)),
         params=params,
-    )
-
-
-def _carry_truth(master: MasterPrint, params: ImpressionParams, contact: FloatArray) -> Template:
-    """Master minutiae mapped into the impression, keeping those touched and in the image."""
-    t = master.minutiae
-    h, w = master.shape
-    x, y = t.x.astype(np.float64), t.y.astype(np.float64)
-    qx, qy = params.placement.forward(x, y)
-    angle = params.placement.forward_angles(x, y, t.angle.astype(np.float64))
-    xi = np.clip(np.rint(x).astype(int), 0, w - 1)
-    yi = np.clip(np.rint(y).astype(int), 0, h - 1)
-    keep = (contact[yi, xi] >= 0.5) & (qx >= 0) & (qy >= 0) & (qx < w) & (qy < h)
-    return Template(
-        width=w,
-        height=h,
-        x=qx[keep].astype(np.float32),
-        y=qy[keep].astype(np.float32),
-        angle=angle[keep].astype(np.float32),
-        kind=t.kind[keep].copy(),
-        quality=t.quality[keep].copy(),
-        image_quality=t.image_quality,
-        finger_position=t.finger_position,
     )
 
 
