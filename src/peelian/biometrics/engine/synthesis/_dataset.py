@@ -37,8 +37,21 @@ def _seed(*key: int) -> int:
 def truth_to_json(truth: Template) -> dict[str, object]:
     """JSON-ready ground truth: image size, resolution and minutiae.
 
-    Angles are radians anticlockwise from the x axis with y pointing up on screen
-    (ISO/IEC 19794-2 convention); positions are pixels from the top-left corner.
+    Parameters
+    ----------
+    truth
+        Ground-truth minutiae. Not modified.
+
+    Returns
+    -------
+    dict
+        ``width``, ``height``, ``ppi``, ``angle_convention`` and ``minutiae`` (each with
+        ``x``, ``y``, ``angle``, ``kind`` and ``quality``). Angles are radians anticlockwise
+        from the x axis with y pointing up on screen; positions are pixels from the top-left.
+
+    References
+    ----------
+    .. [1] ISO/IEC 19794-2:2005, section 7.4 (minutia position, direction and type).
     """
     names = {int(k): k.name.lower() for k in MinutiaKind}
     return {

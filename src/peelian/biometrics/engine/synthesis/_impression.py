@@ -96,7 +96,25 @@ class Impression:
 
 
 def random_impression_params(master: MasterPrint, rng: np.random.Generator) -> ImpressionParams:
-    """Draw impression parameters from the ranges in :mod:`.parameters`."""
+    """Draw impression parameters from the ranges in :mod:`.parameters`.
+
+    Parameters
+    ----------
+    master
+        The finger; its canvas size scales the contact region. Not modified.
+    rng
+        Source of every random choice.
+
+    Returns
+    -------
+    ImpressionParams
+        Placement, contact, skin condition and rendering of one impression.
+
+    References
+    ----------
+    .. [1] R. Cappelli, D. Maio and D. Maltoni, "Synthetic fingerprint-database generation",
+       Proc. ICPR 2002, vol. 3, pp. 744-747 (impression variability).
+    """
     h, w = master.shape
     cx = w * (p.CONTACT_CENTRE[0] + rng.uniform(-1, 1) * p.CONTACT_CENTRE_JITTER[0])
     cy = h * (p.CONTACT_CENTRE[1] + rng.uniform(-1, 1) * p.CONTACT_CENTRE_JITTER[1])

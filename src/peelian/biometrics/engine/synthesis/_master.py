@@ -176,6 +176,22 @@ def synthesize_finger(
 
 
 def render_master(master: MasterPrint) -> npt.NDArray[np.uint8]:
-    """Greyscale picture of a master print: dark ridges on white, blank outside its area."""
+    """Greyscale picture of a master print: dark ridges on white, blank outside its area.
+
+    Parameters
+    ----------
+    master
+        The master print. Not modified.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint8`` image of the master canvas size.
+
+    References
+    ----------
+    .. [1] R. Cappelli, D. Maio and D. Maltoni, "Synthetic fingerprint-database generation",
+       Proc. ICPR 2002, vol. 3, pp. 744-747 (the master fingerprint).
+    """
     ink = 255.0 - 200.0 * np.clip(master.ridges * 1.5, 0.0, 1.0)
     return np.where(master.mask, ink, 255.0).astype(np.uint8)
