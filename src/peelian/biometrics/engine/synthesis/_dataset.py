@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -106,6 +107,11 @@ def _finger(out_dir: Path, seed: int, index: int, impressions: int) -> tuple[str
     return master.cls.value, paths
 
 
+def _single_threaded() -> None:
+    """Keep each worker process on one thread: the pool already fills the cores."""
+    cv2.setNumThreads(1)
+
+
 def _run(
     out_dir: Path, fingers: int, impressions: int, seed: int, workers: int
 ) -> Iterator[tuple[str, list[Path]]]:
@@ -115,7 +121,7 @@ def _run(
         return
     # "spawn" avoids forking a process that may already run OpenCV or numba threads.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_single_threaded) as pool:
         jobs = [pool.submit(_finger, out_dir, seed, i, impressions) for i in range(fingers)]
         for job in jobs:
             yield job.result()

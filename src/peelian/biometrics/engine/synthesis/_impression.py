@@ -190,22 +190,6 @@ def _ink(master: MasterPrint, params: ImpressionParams, rng: np.random.Generator
     return np.asarray(cv2.GaussianBlur(ink, (0, 0), 0.7), dtype=np.float32)
 
 
-def _inverse_maps(placement: Placement, h: int, w: int) -> tuple[FloatArray, FloatArray]:
-    """Master coordinates of every impression pixel, for :func:`cv2.remap`.
-
-    The map is smooth, so it is computed exactly on a grid every ``MAP_STEP`` pixels and
-    interpolated bilinearly in between (error far below 0.01 px), which is much cheaper
-    than inverting the distortion at every pixel.
-    """
-    step = p.MAP_STEP
-    gy, gx = np.mgrid[0 : h + step : step, 0 : w + step : step].astype(np.float64)
-    cx, cy = placement.inverse(gx, gy)
-    fy, fx = np.mgrid[0:h, 0:w].astype(np.float32) / np.float32(step)
-    map_x = cv2.remap(cx.astype(np.float32), fx, fy, cv2.INTER_LINEAR)
-    map_y = cv2.remap(cy.astype(np.float32), fx, fy, cv2.INTER_LINEAR)
-    return np.asarray(map_x, dtype=np.float32), np.asarray(map_y, dtype=np.float32)
-
-
 def _creases(shape: tuple[int, int], count: int, rng: np.random.Generator) -> FloatArray:
     """Soft mask of ``count`` random creases or scars, 1 where they erase the ridges."""
     h, w = shape
@@ -248,7 +232,8 @@ def render_impression(master: MasterPrint, params: ImpressionParams) -> Impressi
     h, w = master.shape
     contact = _contact(master, params)
     layer = _ink(master, params, rng) * contact
-    map_x, map_y = _inverse_maps(params.placement, h, w)
+    maps = params.placement.warp_maps((h, w), p.MAP_STEP)
+    map_x, map_y = maps.map_x, maps.map_y
     warped = cv2.remap(layer, map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0)
     touched = cv2.remap(contact, map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0) >= 0.5
     background = params.background + p.BACKGROUND_VARIATION * noise_field((h, w), 120.0, rng)
@@ -256,7 +241,7 @@ def render_impression(master: MasterPrint, params: ImpressionParams) -> Impressi
     image = cv2.GaussianBlur(image.astype(np.float32), (0, 0), params.blur)
     noise = rng.normal(0.0, params.noise_sigma, (h, w)).astype(np.float32)
     image += noise * (0.35 + 0.65 * warped)
-    orientation = carry_orientation(master.orientation, params.placement, map_x, map_y)
+    orientation = carry_orientation(master.orientation, maps)
     return Impression(
         image=np.clip(np.rint(image), 0, 255).astype(np.uint8),
         truth=carry_minutiae(master.minutiae, params.placement, contact),

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..template import Template
-from ._distortion import Placement
+from ._distortion import Placement, WarpMaps
 from ._orientation import SingularPoints
 
 __all__ = ["carry_minutiae", "carry_orientation", "carry_singular"]
@@ -54,21 +54,20 @@ def carry_minutiae(minutiae: Template, placement: Placement, contact: FloatArray
     )
 
 
-def carry_orientation(
-    orientation: FloatArray, placement: Placement, map_x: FloatArray, map_y: FloatArray
-) -> FloatArray:
+def carry_orientation(orientation: FloatArray, maps: WarpMaps) -> FloatArray:
     """Ridge orientation of every impression pixel (radians [0, pi), image coordinates).
 
     The master field is sampled at each pixel's master position (interpolating the doubled
-    angle, which is continuous), then its direction is pushed through the map.
+    angle, which is continuous), then its direction is pushed through the map's Jacobian.
     """
-    c = cv2.remap(np.cos(2 * orientation), map_x, map_y, cv2.INTER_LINEAR, borderValue=1.0)
-    s = cv2.remap(np.sin(2 * orientation), map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0)
-    phi = 0.5 * np.arctan2(s, c).astype(np.float64)
-    mx, my = map_x.astype(np.float64), map_y.astype(np.float64)
-    # Template angles are anticlockwise with y up; image orientations have y down.
-    turned = placement.forward_angles(mx, my, -phi)
-    return np.asarray(np.mod(-turned, math.pi), dtype=np.float32)
+    c2 = cv2.remap(np.cos(2 * orientation), maps.map_x, maps.map_y, cv2.INTER_LINEAR)
+    s2 = cv2.remap(np.sin(2 * orientation), maps.map_x, maps.map_y, cv2.INTER_LINEAR)
+    phi = 0.5 * np.arctan2(s2, c2)
+    u, v = np.cos(phi), np.sin(phi)
+    jxx, jxy, jyx, jyy = maps.jacobian
+    return np.asarray(
+        np.mod(np.arctan2(jyx * u + jyy * v, jxx * u + jxy * v), math.pi), dtype=np.float32
+    )
 
 
 def carry_singular(
