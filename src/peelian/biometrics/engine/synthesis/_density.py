@@ -73,7 +73,7 @@ def period_map(
         d2 = (xs - x) ** 2 + (ys - y) ** 2
         period += p.PERIOD_SINGULAR_BUMP * np.exp(-d2 / (2 * p.PERIOD_SINGULAR_RADIUS**2))
     # Ridges are a little wider towards the crease than at the fingertip.
-    period += rng.uniform(0.0, 0.8) * (ys / h - 0.5)
+    period += rng.uniform(*p.PERIOD_GRADIENT) * (ys / h - 0.5)
     period += p.PERIOD_NOISE * noise_field(shape, p.PERIOD_NOISE_SCALE, rng)
     return np.asarray(np.clip(period, *p.PERIOD_RANGE), dtype=np.float32)
 

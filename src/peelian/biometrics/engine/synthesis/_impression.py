@@ -182,12 +182,12 @@ def _ink(master: MasterPrint, params: ImpressionParams, rng: np.random.Generator
     ink *= 1.0 - _creases(master.shape, params.creases, rng)
     if params.breaks:
         gaps = noise_field(master.shape, p.BREAK_SCALE, rng)
-        ink *= np.clip((gaps + 0.55) * 4.0, 0.0, 1.0)
+        ink *= np.clip((gaps + p.BREAK_FRACTION) * 4.0, 0.0, 1.0)
     pores = noise_field(master.shape, p.TEXTURE_SCALE, rng)
-    ink *= 1.0 - params.texture * np.clip((pores - 0.05) * 4.0, 0.0, 1.0)
+    ink *= 1.0 - params.texture * np.clip((pores - p.TEXTURE_THRESHOLD) * 4.0, 0.0, 1.0)
     light = noise_field(master.shape, p.PRESSURE_SCALE, rng)
     ink *= 1.0 - params.pressure * np.clip(light, 0.0, 1.0)
-    return np.asarray(cv2.GaussianBlur(ink, (0, 0), 0.7), dtype=np.float32)
+    return np.asarray(cv2.GaussianBlur(ink, (0, 0), p.INK_BLUR), dtype=np.float32)
 
 
 def _creases(shape: tuple[int, int], count: int, rng: np.random.Generator) -> FloatArray:
@@ -236,11 +236,13 @@ def render_impression(master: MasterPrint, params: ImpressionParams) -> Impressi
     map_x, map_y = maps.map_x, maps.map_y
     warped = cv2.remap(layer, map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0)
     touched = cv2.remap(contact, map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0) >= 0.5
-    background = params.background + p.BACKGROUND_VARIATION * noise_field((h, w), 120.0, rng)
+    variation = noise_field((h, w), p.BACKGROUND_SCALE, rng)
+    background = params.background + p.BACKGROUND_VARIATION * variation
     image = background - (background - params.ink) * warped
     image = cv2.GaussianBlur(image.astype(np.float32), (0, 0), params.blur)
     noise = rng.normal(0.0, params.noise_sigma, (h, w)).astype(np.float32)
-    image += noise * (0.35 + 0.65 * warped)
+    share = p.BACKGROUND_NOISE_SHARE
+    image += noise * (share + (1.0 - share) * warped)
     orientation = carry_orientation(master.orientation, maps)
     return Impression(
         image=np.clip(np.rint(image), 0, 255).astype(np.uint8),

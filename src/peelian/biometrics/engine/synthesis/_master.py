@@ -86,7 +86,10 @@ def _orientation(
     h, w = shape
     rotation = rng.uniform(*p.GLOBAL_ROTATION)
     if cls is FingerprintClass.ARCH:
-        centre = (w * p.ARCH_CENTRE[0] + rng.normal(0, 0.03 * w), h * p.ARCH_CENTRE[1])
+        centre = (
+            w * (p.ARCH_CENTRE[0] + rng.normal(0, p.ARCH_CENTRE_JITTER)),
+            h * p.ARCH_CENTRE[1],
+        )
         amplitude = h * rng.uniform(*p.ARCH_AMPLITUDE)
         width = w * rng.uniform(*p.ARCH_WIDTH)
         field = arch_orientation(shape, centre, amplitude, width, rotation)

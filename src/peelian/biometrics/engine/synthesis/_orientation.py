@@ -118,7 +118,7 @@ def arch_orientation(
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
     dx = xs - centre[0]
     bump = np.exp(-(dx**2) / (2 * width**2))
-    profile = amplitude * np.exp(-(((ys - centre[1]) / (0.3 * h)) ** 2))
+    profile = amplitude * np.exp(-(((ys - centre[1]) / (p.ARCH_PROFILE * h)) ** 2))
     slope = profile * dx / width**2 * bump
     return np.asarray(np.mod(np.arctan(slope) + rotation, math.pi), dtype=np.float32)
 

@@ -35,6 +35,8 @@ VG_KNOT_JITTER = 0.25
 ARCH_AMPLITUDE = (0.25, 0.42)
 ARCH_WIDTH = (0.22, 0.34)
 ARCH_CENTRE = (0.5, 0.55)
+ARCH_CENTRE_JITTER = 0.03  # fraction of the width
+ARCH_PROFILE = 0.3  # vertical extent of the hump, fraction of the height
 GLOBAL_ROTATION = (-0.25, 0.25)
 
 # --- Density map: ridge period in pixels (~9 px at 500 ppi).
@@ -43,6 +45,7 @@ PERIOD_SINGULAR_BUMP = 1.0  # extra period at a singular point
 PERIOD_SINGULAR_RADIUS = 45.0
 PERIOD_NOISE = 0.6  # amplitude of smooth random variation
 PERIOD_NOISE_SCALE = 60.0  # spatial scale of that variation
+PERIOD_GRADIENT = (0.0, 0.8)  # extra period from fingertip to crease
 PERIOD_RANGE = (6.5, 13.0)
 
 # --- Gabor growth.
@@ -81,6 +84,7 @@ DISTORTION_SHIFT = (-12.0, 12.0)
 MORPHOLOGY = (-1, 1)  # < 0 erodes ridges (dry skin), > 0 dilates them (wet skin)
 BREAK_PROBABILITY = 0.3  # chance that dry skin also breaks ridges into fragments
 BREAK_SCALE = 5.0
+BREAK_FRACTION = 0.55  # breaks erase where the break noise is below -BREAK_FRACTION
 SKIN_PATCH_SCALE = 60.0  # dry or wet skin affects patches of about this size
 CREASE_PROBABILITY = 0.35
 CREASES = (1, 4)
@@ -93,5 +97,9 @@ BACKGROUND_VARIATION = 8.0
 RIDGE_INK = (10.0, 80.0)
 TEXTURE = (0.2, 0.7)  # how much ink the skin texture (pores, creases) removes
 TEXTURE_SCALE = 2.5
+TEXTURE_THRESHOLD = 0.05  # texture noise above this starts removing ink
 BLUR_SIGMA = (0.5, 1.0)
+INK_BLUR = 0.7  # anti-aliasing of the binary ridge ink before warping
+BACKGROUND_SCALE = 120.0
+BACKGROUND_NOISE_SHARE = 0.35  # sensor noise on the background relative to the ridges
 MAP_STEP = 4  # the distortion is inverted exactly every MAP_STEP px, interpolated between
