@@ -159,28 +159,57 @@ def poincare_index(orientation: FloatArray, x: float, y: float, radius: float) -
 def place_singular_points(
     cls: str, shape: tuple[int, int], rng: np.random.Generator
 ) -> SingularPoints:
-    """Jittered class-typical core and delta positions (see :mod:`.parameters`)."""
+    """Random class-typical core and delta positions (ranges in :mod:`.parameters`).
+
+    Parameters
+    ----------
+    cls
+        ``"left_loop"``, ``"right_loop"``, ``"whorl"`` or ``"tented_arch"``; anything else
+        (a plain arch) has no singular point.
+    shape
+        ``(height, width)`` of the canvas.
+    rng
+        Source of the random positions.
+
+    Returns
+    -------
+    SingularPoints
+        Cores and deltas in pixels, kept :data:`.parameters.SINGULAR_MARGIN` inside the canvas.
+
+    References
+    ----------
+    .. [1] D. Maltoni et al., "Handbook of Fingerprint Recognition", 2nd ed., 2009, 5.1
+       (fingerprint classes and their singularities).
+    """
     h, w = shape
-
-    def at(fx: float, fy: float, mirror: bool = False) -> tuple[float, float]:
-        jx, jy = rng.uniform(-p.SINGULAR_JITTER, p.SINGULAR_JITTER, 2)
-        fx = 1.0 - fx if mirror else fx
-        return ((fx + jx) * w, (fy + jy) * h)
-
+    u = rng.uniform
     cores: list[tuple[float, float]] = []
     deltas: list[tuple[float, float]] = []
     if cls in ("left_loop", "right_loop"):
-        mirror = cls == "right_loop"
-        cores.append(at(*p.LOOP_CORE, mirror))
-        deltas.append(at(*p.LOOP_DELTA, mirror))
+        cx, cy = u(*p.LOOP_CORE_X) * w, u(*p.LOOP_CORE_Y) * h
+        span, angle = u(*p.LOOP_SPAN) * h, u(*p.LOOP_DELTA_ANGLE)
+        cores.append((cx, cy))
+        deltas.append((cx + span * math.cos(angle), cy + span * math.sin(angle)))
+        if cls == "right_loop":
+            cores = [(w - 1 - x, y) for x, y in cores]
+            deltas = [(w - 1 - x, y) for x, y in deltas]
     elif cls == "whorl":
-        cores.extend(at(*c) for c in p.WHORL_CORES)
-        deltas.extend(at(*d) for d in p.WHORL_DELTAS)
+        mx, my = u(*p.WHORL_CENTRE_X) * w, u(*p.WHORL_CENTRE_Y) * h
+        half, tilt = u(*p.WHORL_CORE_GAP) * h / 2, u(*p.WHORL_CORE_TILT)
+        dx, dy = half * math.sin(tilt), half * math.cos(tilt)
+        cores.extend([(mx - dx, my - dy), (mx + dx, my + dy)])
+        for side in (-1.0, 1.0):
+            deltas.append((mx + side * u(*p.WHORL_DELTA_DX) * w, my + u(*p.WHORL_DELTA_DY) * h))
     elif cls == "tented_arch":
-        cores.append(at(*p.TENTED_CORE))
-        cx = cores[0][0]
-        deltas.append((cx + rng.uniform(-4, 4), at(*p.TENTED_DELTA)[1]))
-    return SingularPoints(
-        np.array(cores, dtype=np.float32).reshape(-1, 2),
-        np.array(deltas, dtype=np.float32).reshape(-1, 2),
-    )
+        cx, cy = u(*p.TENTED_CORE_X) * w, u(*p.TENTED_CORE_Y) * h
+        cores.append((cx, cy))
+        deltas.append((cx + u(-0.01, 0.01) * w, cy + u(*p.TENTED_SPAN) * h))
+
+    def inside(points: list[tuple[float, float]]) -> FloatArray:
+        m = p.SINGULAR_MARGIN
+        arr = np.array(points, dtype=np.float32).reshape(-1, 2)
+        arr[:, 0] = np.clip(arr[:, 0], m * w, (1 - m) * w)
+        arr[:, 1] = np.clip(arr[:, 1], m * h, (1 - m) * h)
+        return arr
+
+    return SingularPoints(inside(cores), inside(deltas))

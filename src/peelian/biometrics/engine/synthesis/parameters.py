@@ -20,14 +20,28 @@ SILHOUETTE_BOTTOM = (0.50, 0.62)  # from the centre towards the first crease
 SILHOUETTE_FLAT = (0.0, 0.06)  # straight section between the upper and lower arcs
 SILHOUETTE_CENTRE_JITTER = 0.02
 
-# --- Singular points, as fractions of the canvas (x, y), jittered by SINGULAR_JITTER.
-SINGULAR_JITTER = 0.06
-LOOP_CORE = (0.46, 0.42)
-LOOP_DELTA = (0.72, 0.74)
-WHORL_CORES = ((0.49, 0.42), (0.53, 0.54))
-WHORL_DELTAS = ((0.18, 0.76), (0.84, 0.77))
-TENTED_CORE = (0.5, 0.46)
-TENTED_DELTA = (0.5, 0.68)
+# --- Singular points. x ranges are fractions of the width, y ranges and spans of the height.
+# Loops (a left loop; right loops are mirrored): the delta lies below and to the right of the
+# core, at LOOP_SPAN (about 5 to 20 ridges away) and LOOP_DELTA_ANGLE radians below the
+# horizontal.
+LOOP_CORE_X = (0.38, 0.56)
+LOOP_CORE_Y = (0.30, 0.50)
+LOOP_SPAN = (0.16, 0.45)
+LOOP_DELTA_ANGLE = (0.5, 1.3)
+# Whorls: two cores LOOP_CORE_GAP apart on a line tilted WHORL_CORE_TILT from vertical, and a
+# delta on each side, WHORL_DELTA_DX out and WHORL_DELTA_DY down from the centre.
+WHORL_CENTRE_X = (0.42, 0.58)
+WHORL_CENTRE_Y = (0.38, 0.52)
+WHORL_CORE_GAP = (0.03, 0.16)
+WHORL_CORE_TILT = (-1.0, 1.0)
+WHORL_DELTA_DX = (0.25, 0.42)
+WHORL_DELTA_DY = (0.18, 0.36)
+# Tented arches: a delta straight below the core.
+TENTED_CORE_X = (0.42, 0.58)
+TENTED_CORE_Y = (0.36, 0.52)
+TENTED_SPAN = (0.12, 0.25)
+# Singular points are kept this far (fraction of each side) inside the canvas.
+SINGULAR_MARGIN = 0.06
 # Vizcaya-Gerhardt correction: per-singularity random offsets of the eight knots of the
 # piecewise-linear angle map, as a fraction of the knot spacing (< 0.5 keeps it monotonic).
 VG_KNOT_JITTER = 0.25
