@@ -1,0 +1,119 @@
+"""Every tuning constant of the fingerprint engine, in one place.
+
+Lengths are in pixels at 500 ppi unless a name says otherwise; angles are in radians. The values
+were chosen from the literature cited next to each group and checked on development data; they are
+not fitted to individual images.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- Image input ------------------------------------------------------------------------------
+TARGET_PPI: Final = 500
+"""Resolution every image is resampled to before extraction."""
+MIN_IMAGE_SIDE: Final = 100
+"""Smallest accepted side of the input image, in pixels (after resampling)."""
+MAX_IMAGE_SIDE: Final = 4000
+"""Largest accepted side of the input image, in pixels (before and after resampling)."""
+MIN_PPI: Final = 150
+MAX_PPI: Final = 2000
+BLANK_STD: Final = 4.0
+"""Images whose grey levels have a smaller standard deviation are rejected as blank."""
+
+# --- Field grid -------------------------------------------------------------------------------
+FIELD_SCALE: Final = 4
+"""Orientation, coherence and the foreground mask are computed on cells of this many pixels."""
+
+PRESMOOTH_SIGMA: Final = 1.5
+"""Gaussian smoothing before orientation and segmentation, which bridges the dots of dry or
+pored ridges without blurring ridges at 500 ppi (period 7-12 px)."""
+
+# --- Segmentation (Bazen & Gerez 2001; Maltoni et al. 2009, section 3.2) -------------------------
+SEGMENT_WINDOW: Final = 17
+"""Side of the window over which local contrast is measured."""
+SEGMENT_CONTRAST: Final = 0.3
+"""A pixel is foreground when its local standard deviation exceeds this fraction of the
+robust (95th percentile) local standard deviation of the image."""
+SEGMENT_COHERENCE: Final = 0.15
+"""Minimum orientation coherence for a foreground pixel."""
+SEGMENT_CLOSE: Final = 15
+SEGMENT_OPEN: Final = 21
+MIN_FOREGROUND_FRACTION: Final = 0.05
+MIN_FOREGROUND_PIXELS: Final = 6000
+
+# --- Orientation (Kass & Witkin 1987; Bazen & Gerez 2002) -------------------------------------
+ORIENTATION_SIGMA: Final = 5.0
+"""Gaussian sigma for averaging the gradient tensor."""
+ORIENTATION_SMOOTH_SIGMA: Final = 6.0
+"""Gaussian sigma for smoothing the doubled-angle orientation vectors."""
+
+# --- Short-time Fourier analysis, ridge frequency and enhancement ------------------------------
+# (Chikkerur, Cartwright & Govindaraju 2007; Hong, Wan & Jain 1998)
+STFT_BLOCK: Final = 32
+"""Side of the overlapping analysis blocks."""
+STFT_STEP: Final = 16
+"""Distance between block centres (half a block, so that Hann windows overlap-add evenly)."""
+MIN_RIDGE_PERIOD: Final = 5.0
+MAX_RIDGE_PERIOD: Final = 15.0
+DEFAULT_RIDGE_PERIOD: Final = 9.0
+FREQ_SMOOTH_BLOCKS: Final = 3
+"""Side, in blocks, of the median filter applied to the block ridge frequencies."""
+FILTER_RADIAL_SIGMA: Final = 0.35
+"""Radial bandwidth of the enhancement filter, as a fraction of the ridge frequency."""
+FILTER_ANGULAR_SIGMA: Final = 0.30
+"""Angular bandwidth of the enhancement filter for perfectly coherent ridges, in radians."""
+FILTER_ANGULAR_SIGMA_MAX: Final = 0.9
+"""Angular bandwidth where the orientation is unreliable, in radians."""
+
+# --- Skeleton clean-up and minutiae (Maltoni et al. 2009, section 3.7-3.8) ---------------------
+MIN_SKELETON_COMPONENT: Final = 12
+"""Skeleton fragments with fewer pixels are discarded."""
+TRACE_LENGTH: Final = 12
+"""Steps traced along the skeleton to find a minutia's direction."""
+BORDER_DISTANCE: Final = 14.0
+"""Minutiae closer than this to the foreground border are removed."""
+CLUSTER_DISTANCE: Final = 8.0
+"""Two minutiae closer than this are both removed (breaks, bridges, spurs)."""
+BREAK_DISTANCE: Final = 16.0
+"""Two endings closer than this that face each other are a broken ridge; both are removed."""
+BREAK_ANGLE: Final = 0.6
+"""Tolerance, in radians, on the two endings of a broken ridge pointing in opposite ways."""
+BORDER_FULL_QUALITY: Final = 40.0
+"""Minutiae this far from the border or more keep their full quality."""
+SPUR_LENGTH: Final = 14
+"""A ridge from an ending that reaches another minutia within this many steps is a spur or
+a fragment; both minutiae are removed."""
+MAX_MINUTIAE: Final = 64
+"""Most minutiae kept per template (best quality first)."""
+MIN_MINUTIAE: Final = 4
+"""Fewer minutiae than this make the template unusable (image quality 0)."""
+
+# --- Image quality ----------------------------------------------------------------------------
+QUALITY_FULL_COHERENCE: Final = 0.7
+QUALITY_FULL_ENERGY: Final = 0.8
+QUALITY_FULL_AREA: Final = 60000.0
+"""Foreground area (pixels at 500 ppi) from which area no longer limits quality."""
+QUALITY_FULL_MINUTIAE: Final = 25
+
+# --- Matcher: local descriptors (Cappelli, Ferrara & Maltoni 2010, MCC) ------------------------
+MCC_RADIUS: Final = 70.0
+MCC_SPATIAL_CELLS: Final = 8
+MCC_ANGULAR_CELLS: Final = 4
+MCC_SIGMA_S: Final = 9.0
+MCC_SIGMA_D: Final = 0.6
+MCC_BIT_THRESHOLD: Final = 0.4
+"""A cell's bit is set when its (unnormalised) contribution exceeds this."""
+MCC_HULL_MARGIN: Final = 50.0
+"""Cells farther than this outside the minutiae's convex hull are invalid."""
+MCC_MIN_VALID_CELLS: Final = 0.6
+MCC_MIN_NEIGHBOURS: Final = 2
+
+# --- Matcher: consolidation -------------------------------------------------------------------
+SEED_PAIRS: Final = 8
+"""Alignment hypotheses tried per comparison (best local similarities first)."""
+PAIR_DISTANCE: Final = 14.0
+PAIR_ANGLE: Final = 0.5
+OVERLAP_DISTANCE: Final = 40.0
+"""A minutia lies in the common area when another template's minutia is this close."""
+MIN_LOCAL_SIMILARITY: Final = 0.0
