@@ -51,7 +51,11 @@ def enhance(spectra: Spectra, orientation: F32, frequency: F32, coherence: F32) 
 
 
 def _overlap_add(blocks: F32, spectra: Spectra) -> F32:
-    """Sum windowed blocks back into an image (blocks of equal parity do not overlap)."""
+    """Sum windowed blocks back into an image.
+
+    Blocks whose grid indices agree modulo ``block / step`` do not overlap, so each such group
+    is tiled in one reshape.
+    """
     b, step = p.STFT_BLOCK, p.STFT_STEP
     h, w = spectra.shape
     ny, nx = spectra.block_mask.shape
@@ -59,13 +63,14 @@ def _overlap_add(blocks: F32, spectra: Spectra) -> F32:
     grid = np.zeros((ny, nx, b, b), dtype=np.float32)
     grid[spectra.block_mask] = blocks * win
     norm_grid = np.broadcast_to(win * win, (ny, nx, b, b))
-    oh, ow = (ny + 1) * step + b, (nx + 1) * step + b
+    oh, ow = (ny + b // step) * step + b, (nx + b // step) * step + b
     out = np.zeros((oh, ow), dtype=np.float32)
     norm = np.zeros((oh, ow), dtype=np.float32)
-    for pi in (0, 1):
-        for pj in (0, 1):
+    groups = b // step
+    for pi in range(groups):
+        for pj in range(groups):
             for src, dst in ((grid, out), (norm_grid, norm)):
-                sub = src[pi::2, pj::2]
+                sub = src[pi::groups, pj::groups]
                 r, c = sub.shape[:2]
                 tiled = sub.transpose(0, 2, 1, 3).reshape(r * b, c * b)
                 y0, x0 = pi * step, pj * step

@@ -1,4 +1,8 @@
-"""Compiled comparison kernel: local similarities, alignment hypotheses, pairing."""
+"""Compiled comparison kernel: local similarities, alignment hypotheses, pairing, evidence.
+
+Everything here works on preallocated buffers so that one probe can be compared with
+millions of candidates without allocating.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,17 @@ import numpy as np
 import numpy.typing as npt
 
 F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+I32 = npt.NDArray[np.int32]
 U64 = npt.NDArray[np.uint64]
-U8 = npt.NDArray[np.uint8]
-Mask = npt.NDArray[np.bool_]
+
+# Parameter vector layout (see _matcher.kernel_parameters).
+P_SEEDS, P_DTOL, P_ATOL, P_OTOL, P_MINCOMMON, P_REACH, P_DREL, P_DMIN, P_EATOL = range(9)
+P_MINOVER, P_SIMW = 9, 10
+# Output vector layout.
+O_PAIRS, O_SIM, O_CLOSE, O_AIN, O_BIN, O_ROT, O_TX, O_TY, O_CX, O_CY, O_EDGE, O_STRONG = range(12)
+O_RAW = 12
+OUT_SIZE = 13
 
 _M1 = np.uint64(0x5555555555555555)
 _M2 = np.uint64(0x3333333333333333)
@@ -19,79 +31,104 @@ _H01 = np.uint64(0x0101010101010101)
 
 @nb.njit(cache=True, nogil=True, inline="always")
 def popcount(v: np.uint64) -> int:  # pragma: no cover - compiled
+    """Number of set bits of a 64-bit word (SWAR)."""
     v = v - ((v >> np.uint64(1)) & _M1)
     v = (v & _M2) + ((v >> np.uint64(2)) & _M2)
     v = (v + (v >> np.uint64(4))) & _M4
     return int((v * _H01) >> np.uint64(56))
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _adiff(a: float, b: float) -> float:  # pragma: no cover - compiled
+    d = abs((a - b) % (2.0 * np.pi))
+    return 2.0 * np.pi - d if d > np.pi else d
+
+
 @nb.njit(cache=True, nogil=True)
-def local_similarity(abits: U64, avalid: U64, ausable: Mask, na: int,
-                     bbits: U64, bvalid: U64, busable: Mask, nb_: int,
-                     min_common: int) -> npt.NDArray[np.float32]:  # pragma: no cover
-    """MCC bit similarity of every probe/candidate cylinder pair (0 where not comparable)."""
+def local_similarity(abits: U64, avalid: U64, na: int, bbits: U64, bvalid: U64, nb_: int,
+                     min_common: int, lsm: F32, seeds: int, si: I32, sj: I32
+                     ) -> int:  # pragma: no cover - compiled
+    """MCC bit similarity of every cylinder pair into `lsm`; best `seeds` pairs into si/sj.
+
+    A cylinder whose valid-cell word is zero is unusable and scores 0 against everything.
+    """
     nd = abits.shape[1]
-    lsm = np.zeros((na, nb_), dtype=np.float32)
+    top = np.zeros(seeds, dtype=np.float32)
+    count = 0
     for i in range(na):
-        if not ausable[i]:
-            continue
+        va = avalid[i]
         for j in range(nb_):
-            if not busable[j]:
-                continue
-            common = avalid[i] & bvalid[j]
-            if popcount(common) < min_common:
-                continue
-            pa = 0
-            pb = 0
-            px = 0
-            for k in range(nd):
-                ca = abits[i, k] & common
-                cb = bbits[j, k] & common
-                pa += popcount(ca)
-                pb += popcount(cb)
-                px += popcount(ca ^ cb)
-            if pa + pb > 0:
-                lsm[i, j] = 1.0 - px / (pa + pb)
-    return lsm
+            common = va & bvalid[j]
+            sim = np.float32(0.0)
+            if popcount(common) >= min_common:
+                pa = 0
+                pb = 0
+                px = 0
+                for k in range(nd):
+                    ca = abits[i, k] & common
+                    cb = bbits[j, k] & common
+                    pa += popcount(ca)
+                    pb += popcount(cb)
+                    px += popcount(ca ^ cb)
+                if pa + pb > 0:
+                    sim = np.float32(1.0 - px / (pa + pb))
+            lsm[i, j] = sim
+            if sim > 0 and (count < seeds or sim > top[count - 1]):
+                # Insertion into the small sorted list of best pairs.
+                pos = count if count < seeds else seeds - 1
+                while pos > 0 and top[pos - 1] < sim:
+                    if pos < seeds:
+                        top[pos] = top[pos - 1]
+                        si[pos] = si[pos - 1]
+                        sj[pos] = sj[pos - 1]
+                    pos -= 1
+                top[pos] = sim
+                si[pos] = i
+                sj[pos] = j
+                if count < seeds:
+                    count += 1
+    return count
 
 
 @nb.njit(cache=True, nogil=True)
 def _pairing(ax: F32, ay: F32, aa: F32, na: int, bx: F32, by: F32, ba: F32, nb_: int,
-             lsm: npt.NDArray[np.float32], rot: float, tx: float, ty: float, cx: float,
-             cy: float, dtol: float, atol: float, otol: float,
-             pi_out: npt.NDArray[np.int32], pj_out: npt.NDArray[np.int32]
-             ) -> tuple[int, float, float, int, int]:  # pragma: no cover
-    """Pair minutiae under a rigid transform (probe point p -> R(p - c) + t).
+             lsm: F32, rot: float, tx: float, ty: float, cx: float, cy: float,
+             prm: F64, best_j: I32, best_w: F32, owner: I32, b_in: npt.NDArray[np.bool_],
+             pairs: I32) -> tuple[int, float, float, int, int]:  # pragma: no cover
+    """Pair minutiae under the rigid transform p -> R(p - c) + t.
 
     Returns pair count, summed local similarity, summed closeness, and how many probe and
     candidate minutiae lie in the common area.
     """
+    dtol = prm[P_DTOL]
+    atol = prm[P_ATOL]
+    otol2 = prm[P_OTOL] * prm[P_OTOL]
+    dtol2 = dtol * dtol
     cr = np.cos(rot)
     sr = np.sin(rot)
-    two_pi = 2.0 * np.pi
-    best_j = np.full(na, -1, dtype=np.int32)
-    best_w = np.zeros(na, dtype=np.float32)
-    b_in = np.zeros(nb_, dtype=np.bool_)
+    for j in range(nb_):
+        b_in[j] = False
+        owner[j] = -1
     a_in = 0
     for i in range(na):
-        # Angles grow anticlockwise with y up, so image-space rotation flips the sine sign.
+        # Angles grow anticlockwise with y up, so in image space the sine changes sign.
         px = ax[i] - cx
         py = ay[i] - cy
         qx = px * cr + py * sr + tx
         qy = -px * sr + py * cr + ty
         qa = aa[i] + rot
         inside = False
+        best_j[i] = -1
+        best_w[i] = 0.0
         for j in range(nb_):
             dx = bx[j] - qx
             dy = by[j] - qy
             d2 = dx * dx + dy * dy
-            if d2 < otol * otol:
+            if d2 < otol2:
                 inside = True
                 b_in[j] = True
-                if d2 < dtol * dtol:
-                    da = abs((ba[j] - qa) % two_pi)
-                    if da > np.pi:
-                        da = two_pi - da
+                if d2 < dtol2:
+                    da = _adiff(ba[j], qa)
                     if da < atol:
                         w = (1.0 - np.sqrt(d2) / dtol) * (1.0 - da / atol) + lsm[i, j]
                         if w > best_w[i]:
@@ -99,8 +136,7 @@ def _pairing(ax: F32, ay: F32, aa: F32, na: int, bx: F32, by: F32, ba: F32, nb_:
                             best_j[i] = j
         if inside:
             a_in += 1
-    # Resolve candidates claimed twice in favour of the better pair.
-    owner = np.full(nb_, -1, dtype=np.int32)
+    # A candidate minutia claimed twice goes to the better pair.
     for i in range(na):
         j = best_j[i]
         if j >= 0 and (owner[j] < 0 or best_w[i] > best_w[owner[j]]):
@@ -108,92 +144,130 @@ def _pairing(ax: F32, ay: F32, aa: F32, na: int, bx: F32, by: F32, ba: F32, nb_:
     k = 0
     s = 0.0
     g = 0.0
-    for j in range(nb_):
-        i = owner[j]
-        if i >= 0:
-            pi_out[k] = i
-            pj_out[k] = j
-            k += 1
-            s += lsm[i, j]
-            g += best_w[i] - lsm[i, j]
     bcount = 0
     for j in range(nb_):
         if b_in[j]:
             bcount += 1
+        i = owner[j]
+        if i >= 0:
+            pairs[0, k] = i
+            pairs[1, k] = j
+            k += 1
+            s += lsm[i, j]
+            g += best_w[i] - lsm[i, j]
     return k, s, g, a_in, bcount
 
 
 @nb.njit(cache=True, nogil=True)
-def _refit(ax: F32, ay: F32, bx: F32, by: F32, pi_: npt.NDArray[np.int32],
-           pj: npt.NDArray[np.int32], k: int) -> tuple[float, float, float, float, float]:
-    """Least-squares rigid transform of paired points (rotation, centres)."""  # pragma: no cover
-    max_ = 0.0
-    may = 0.0
-    mbx = 0.0
-    mby = 0.0
+def _refit(ax: F32, ay: F32, bx: F32, by: F32, pairs: I32, k: int
+           ) -> tuple[float, float, float, float, float]:  # pragma: no cover - compiled
+    """Least-squares rigid transform of paired points: rotation and both centroids."""
+    mxa = 0.0
+    mya = 0.0
+    mxb = 0.0
+    myb = 0.0
     for t in range(k):
-        max_ += ax[pi_[t]]
-        may += ay[pi_[t]]
-        mbx += bx[pj[t]]
-        mby += by[pj[t]]
-    max_ /= k
-    may /= k
-    mbx /= k
-    mby /= k
+        mxa += ax[pairs[0, t]]
+        mya += ay[pairs[0, t]]
+        mxb += bx[pairs[1, t]]
+        myb += by[pairs[1, t]]
+    mxa /= k
+    mya /= k
+    mxb /= k
+    myb /= k
     sxx = 0.0
     sxy = 0.0
     for t in range(k):
-        px = ax[pi_[t]] - max_
-        py = ay[pi_[t]] - may
-        qx = bx[pj[t]] - mbx
-        qy = by[pj[t]] - mby
+        px = ax[pairs[0, t]] - mxa
+        py = ay[pairs[0, t]] - mya
+        qx = bx[pairs[1, t]] - mxb
+        qy = by[pairs[1, t]] - myb
         sxx += px * qx + py * qy
         sxy += py * qx - px * qy
-    # Image-space rotation q = (p.x cos r + p.y sin r, -p.x sin r + p.y cos r).
-    rot = np.arctan2(sxy, sxx)
-    return rot, mbx, mby, max_, may
+    return np.arctan2(sxy, sxx), mxb, myb, mxa, mya
 
 
 @nb.njit(cache=True, nogil=True)
-def compare(ax: F32, ay: F32, aa: F32, abits: U64, avalid: U64, ausable: Mask, na: int,
-            bx: F32, by: F32, ba: F32, bbits: U64, bvalid: U64, busable: Mask, nb_: int,
-            params: npt.NDArray[np.float64], out: npt.NDArray[np.float64],
-            pairs: npt.NDArray[np.int32]) -> int:  # pragma: no cover - compiled
-    """Compare two prepared templates; write features to `out`, pairs to `pairs`.
+def consistency(ax: F32, ay: F32, aa: F32, bx: F32, by: F32, ba: F32, pairs: I32, k: int,
+                prm: F64) -> tuple[float, int]:  # pragma: no cover - compiled
+    """Check paired minutiae against each other, edge by edge.
 
-    ``params`` = (seeds, pair distance, pair angle, overlap distance, min common cells).
-    ``out`` receives (pairs, summed similarity, closeness, probe in common area, candidate in
-    common area, rotation, tx, ty, cx, cy). Returns the number of pairs.
+    An edge between two pairs is consistent when its length and its angles relative to both
+    minutiae agree in the two prints; this tolerates the non-linear distortion a single rigid
+    transform misses, yet is strict about chance coincidences. Returns the summed fraction
+    of consistent edges per pair and the number of pairs with at least two consistent edges.
     """
-    out[:] = 0.0
+    reach = prm[P_REACH]
+    drel = prm[P_DREL]
+    dmin = prm[P_DMIN]
+    atol = prm[P_EATOL]
+    total = 0.0
+    strong = 0
+    for t in range(k):
+        i = pairs[0, t]
+        j = pairs[1, t]
+        near = 0
+        good = 0
+        for u in range(k):
+            if u == t:
+                continue
+            i2 = pairs[0, u]
+            j2 = pairs[1, u]
+            dxa = ax[i2] - ax[i]
+            dya = ay[i2] - ay[i]
+            da = np.sqrt(dxa * dxa + dya * dya)
+            if da > reach:
+                continue
+            near += 1
+            dxb = bx[j2] - bx[j]
+            dyb = by[j2] - by[j]
+            db = np.sqrt(dxb * dxb + dyb * dyb)
+            if abs(da - db) > max(dmin, drel * da):
+                continue
+            ea = np.arctan2(-dya, dxa)
+            eb = np.arctan2(-dyb, dxb)
+            if _adiff(ea - aa[i], eb - ba[j]) > atol or _adiff(ea - aa[i2], eb - ba[j2]) > atol:
+                continue
+            good += 1
+        if near > 0:
+            total += good / near
+        if good >= 2:
+            strong += 1
+    return total, strong
+
+
+@nb.njit(cache=True, nogil=True)
+def compare_core(ax: F32, ay: F32, aa: F32, abits: U64, avalid: U64, na: int,
+                 bx: F32, by: F32, ba: F32, bbits: U64, bvalid: U64, nb_: int,
+                 prm: F64, lsm: F32, si: I32, sj: I32, best_j: I32, best_w: F32, owner: I32,
+                 b_in: npt.NDArray[np.bool_], work: I32, pairs: I32, out: F64
+                 ) -> float:  # pragma: no cover - compiled
+    """Compare two prepared templates and return the raw (uncalibrated) score.
+
+    Steps: local (cylinder) similarity of all minutia pairs; the best pairs seed rigid
+    alignments; the best alignment is refitted by least squares over its pairs; the final
+    pairs are checked edge by edge. The raw score is the squared evidence normalised by the
+    number of minutiae in the common area of each print. `out` receives the details
+    (layout ``O_*``), `pairs` the paired indices.
+    """
+    for t in range(out.shape[0]):
+        out[t] = 0.0
     if na == 0 or nb_ == 0:
-        return 0
-    seeds = int(params[0])
-    dtol = params[1]
-    atol = params[2]
-    otol = params[3]
-    lsm = local_similarity(abits, avalid, ausable, na, bbits, bvalid, busable, nb_,
-                           int(params[4]))
-    flat = lsm.ravel()
-    nseed = min(seeds, flat.shape[0])
-    order = np.argsort(-flat)[:nseed]
-    pi_ = np.empty(na, dtype=np.int32)
-    pj = np.empty(na, dtype=np.int32)
+        return 0.0
+    seeds = local_similarity(abits, avalid, na, bbits, bvalid, nb_, int(prm[P_MINCOMMON]), lsm,
+                             int(prm[P_SEEDS]), si, sj)
     best = -1.0
     brot = 0.0
     btx = 0.0
     bty = 0.0
     bcx = 0.0
     bcy = 0.0
-    for t in range(nseed):
-        f = order[t]
-        if flat[f] <= 0.0:
-            break
-        i = f // nb_
-        j = f % nb_
+    for t in range(seeds):
+        i = si[t]
+        j = sj[t]
         rot = ba[j] - aa[i]
         k, s, g, ain, bin_ = _pairing(ax, ay, aa, na, bx, by, ba, nb_, lsm, rot, bx[j], by[j],
-                                      ax[i], ay[i], dtol, atol, otol, pi_, pj)
+                                      ax[i], ay[i], prm, best_j, best_w, owner, b_in, work)
         if s + g > best:
             best = s + g
             brot = rot
@@ -202,36 +276,34 @@ def compare(ax: F32, ay: F32, aa: F32, abits: U64, avalid: U64, ausable: Mask, n
             bcx = ax[i]
             bcy = ay[i]
     if best < 0:
-        return 0
+        return 0.0
     k, s, g, ain, bin_ = _pairing(ax, ay, aa, na, bx, by, ba, nb_, lsm, brot, btx, bty, bcx,
-                                  bcy, dtol, atol, otol, pi_, pj)
+                                  bcy, prm, best_j, best_w, owner, b_in, pairs)
     if k >= 3:
-        rot, tx, ty, cx, cy = _refit(ax, ay, bx, by, pi_, pj, k)
-        # Keep the angle offset consistent with the minutiae directions.
+        rot, tx, ty, cx, cy = _refit(ax, ay, bx, by, pairs, k)
         k2, s2, g2, ain2, bin2 = _pairing(ax, ay, aa, na, bx, by, ba, nb_, lsm, rot, tx, ty,
-                                          cx, cy, dtol, atol, otol, pairs[0], pairs[1])
+                                          cx, cy, prm, best_j, best_w, owner, b_in, work)
         if s2 + g2 >= s + g:
-            out[0] = k2
-            out[1] = s2
-            out[2] = g2
-            out[3] = ain2
-            out[4] = bin2
-            out[5] = rot
-            out[6] = tx
-            out[7] = ty
-            out[8] = cx
-            out[9] = cy
-            return k2
-    _pairing(ax, ay, aa, na, bx, by, ba, nb_, lsm, brot, btx, bty, bcx, bcy, dtol, atol, otol,
-             pairs[0], pairs[1])
-    out[0] = k
-    out[1] = s
-    out[2] = g
-    out[3] = ain
-    out[4] = bin_
-    out[5] = brot
-    out[6] = btx
-    out[7] = bty
-    out[8] = bcx
-    out[9] = bcy
-    return k
+            for t in range(k2):
+                pairs[0, t] = work[0, t]
+                pairs[1, t] = work[1, t]
+            k, s, g, ain, bin_ = k2, s2, g2, ain2, bin2
+            brot, btx, bty, bcx, bcy = rot, tx, ty, cx, cy
+    edge, strong = consistency(ax, ay, aa, bx, by, ba, pairs, k, prm)
+    evidence = edge + prm[P_SIMW] * (s + g)
+    floor = prm[P_MINOVER]
+    raw = evidence * evidence / (max(float(ain), floor) * max(float(bin_), floor))
+    out[O_PAIRS] = k
+    out[O_SIM] = s
+    out[O_CLOSE] = g
+    out[O_AIN] = ain
+    out[O_BIN] = bin_
+    out[O_ROT] = brot
+    out[O_TX] = btx
+    out[O_TY] = bty
+    out[O_CX] = bcx
+    out[O_CY] = bcy
+    out[O_EDGE] = edge
+    out[O_STRONG] = strong
+    out[O_RAW] = raw
+    return raw

@@ -50,7 +50,7 @@ ORIENTATION_SMOOTH_SIGMA: Final = 6.0
 
 # --- Short-time Fourier analysis, ridge frequency and enhancement ------------------------------
 # (Chikkerur, Cartwright & Govindaraju 2007; Hong, Wan & Jain 1998)
-STFT_BLOCK: Final = 32
+STFT_BLOCK: Final = 48
 """Side of the overlapping analysis blocks."""
 STFT_STEP: Final = 16
 """Distance between block centres (half a block, so that Hann windows overlap-add evenly)."""
@@ -61,9 +61,9 @@ FREQ_SMOOTH_BLOCKS: Final = 3
 """Side, in blocks, of the median filter applied to the block ridge frequencies."""
 FILTER_RADIAL_SIGMA: Final = 0.35
 """Radial bandwidth of the enhancement filter, as a fraction of the ridge frequency."""
-FILTER_ANGULAR_SIGMA: Final = 0.30
+FILTER_ANGULAR_SIGMA: Final = 0.22
 """Angular bandwidth of the enhancement filter for perfectly coherent ridges, in radians."""
-FILTER_ANGULAR_SIGMA_MAX: Final = 0.9
+FILTER_ANGULAR_SIGMA_MAX: Final = 0.5
 """Angular bandwidth where the orientation is unreliable, in radians."""
 
 # --- Skeleton clean-up and minutiae (Maltoni et al. 2009, section 3.7-3.8) ---------------------
@@ -71,7 +71,7 @@ MIN_SKELETON_COMPONENT: Final = 12
 """Skeleton fragments with fewer pixels are discarded."""
 TRACE_LENGTH: Final = 12
 """Steps traced along the skeleton to find a minutia's direction."""
-BORDER_DISTANCE: Final = 14.0
+BORDER_DISTANCE: Final = 10.0
 """Minutiae closer than this to the foreground border are removed."""
 CLUSTER_DISTANCE: Final = 8.0
 """Two minutiae closer than this are both removed (breaks, bridges, spurs)."""
@@ -110,10 +110,32 @@ MCC_MIN_VALID_CELLS: Final = 0.6
 MCC_MIN_NEIGHBOURS: Final = 2
 
 # --- Matcher: consolidation -------------------------------------------------------------------
+MATCH_MINUTIAE: Final = 44
+"""Minutiae compared per template (best quality first); keeps a packed gallery entry <= 2 KiB."""
 SEED_PAIRS: Final = 8
 """Alignment hypotheses tried per comparison (best local similarities first)."""
 PAIR_DISTANCE: Final = 14.0
+"""Largest distance between two minutiae paired under the global alignment."""
 PAIR_ANGLE: Final = 0.5
+"""Largest direction difference between two paired minutiae."""
 OVERLAP_DISTANCE: Final = 40.0
 """A minutia lies in the common area when another template's minutia is this close."""
-MIN_LOCAL_SIMILARITY: Final = 0.0
+EDGE_REACH: Final = 120.0
+"""Pairs farther apart than this are not checked against each other."""
+EDGE_DISTANCE_REL: Final = 0.15
+EDGE_DISTANCE_MIN: Final = 6.0
+"""An edge is consistent when its lengths differ by less than the larger of these (relative,
+absolute in pixels)."""
+EDGE_ANGLE: Final = 0.5
+"""An edge is consistent when its angles relative to both minutiae differ by less than this."""
+SCORE_MIN_OVERLAP: Final = 12.0
+"""Floor on the number of minutiae in the common area when normalising the evidence, so that
+tiny overlaps cannot score high on a handful of chance pairs."""
+SCORE_SIMILARITY_WEIGHT: Final = 0.5
+"""Weight of the local-similarity and closeness evidence relative to edge consistency."""
+
+# --- Score calibration (fitted by bench/bio_calibrate.py on impostor comparisons) --------------
+CALIBRATION_RAW: Final = (0.0, 0.05, 0.1, 0.2, 0.4)
+CALIBRATION_SCORE: Final = (0.0, 3.0, 10.0, 20.0, 30.0)
+CALIBRATION_TAIL_SLOPE: Final = 50.0
+"""Score per unit of raw similarity beyond the last knot (exponential impostor tail)."""
