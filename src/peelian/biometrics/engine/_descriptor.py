@@ -32,13 +32,15 @@ def _hull_mask(t: Template) -> tuple[npt.NDArray[np.uint8], int]:
     h = (t.height + 2 * pad) // s + 1
     w = (t.width + 2 * pad) // s + 1
     canvas = np.zeros((h, w), dtype=np.uint8)
+    if len(t) == 0:
+        return canvas, pad
+    pts = np.stack([(t.x + pad) / s, (t.y + pad) / s], axis=1).astype(np.int32)
     if len(t) >= 3:
-        pts = np.stack([(t.x + pad) / s, (t.y + pad) / s], axis=1).astype(np.int32)
-        hull = cv2.convexHull(pts)
-        cv2.fillConvexPoly(canvas, hull, 1)
-    elif len(t):
-        for x, y in zip(t.x, t.y, strict=True):
-            canvas[int((y + pad) / s), int((x + pad) / s)] = 1
+        cv2.fillConvexPoly(canvas, cv2.convexHull(pts), 1)
+    else:
+        cv2.polylines(canvas, [pts.reshape(-1, 1, 2)], False, 1)
+    if not canvas.any():
+        return canvas, pad
     dist = cv2.distanceTransform(1 - canvas, cv2.DIST_L2, 3)
     return (dist * s <= p.MCC_HULL_MARGIN).astype(np.uint8), pad
 

@@ -34,6 +34,16 @@ class _Clock:
         self.last = now
 
 
+def _check_ridges(coherence: np.ndarray, energy: np.ndarray) -> None:
+    coh = float(coherence.mean()) if coherence.size else 0.0
+    clarity = float(energy.mean()) if energy.size else 0.0
+    if coh < p.MIN_RIDGE_COHERENCE or clarity < p.MIN_RIDGE_ENERGY:
+        raise ExtractionError(
+            f"no usable ridges: the image looks like noise or smudge (orientation coherence "
+            f"{coh:.2f}, ridge-band energy {clarity:.2f}); recapture the finger"
+        )
+
+
 def extract(
     image: ImageSource,
     *,
@@ -101,6 +111,7 @@ def extract(
     block_orientation = orientation[::s, ::s][analysed]
     frequency, energy = ridge_frequency(spectra, block_orientation)
     clock.stage("frequency", frequency)
+    _check_ridges(coherence[field_mask], energy[analysed[: energy.shape[0]]])
     enhanced = enhance(spectra, block_orientation, frequency[analysed],
                        coherence[::s, ::s][analysed])
     clock.stage("enhanced", enhanced)

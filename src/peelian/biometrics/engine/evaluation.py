@@ -72,8 +72,8 @@ def error_rates(genuine: npt.ArrayLike, impostor: npt.ArrayLike) -> ErrorRates:
     """EER, FMR100, FMR1000 and ZeroFMR from genuine and impostor scores.
 
     FMR(t) is the share of impostor scores >= t, FNMR(t) the share of genuine scores < t.
-    EER is reported conservatively as the smallest max(FMR, FNMR) over all thresholds;
-    FMRx is the lowest FNMR with FMR <= 1/x; ZeroFMR the lowest FNMR with FMR = 0.
+    EER follows FVC: between the last threshold where FNMR <= FMR and the first where
+    FNMR >= FMR, the midpoint of the tighter bracket [min, max] of the two rates; FMRx is the lowest FNMR with FMR <= 1/x; ZeroFMR the lowest FNMR with FMR = 0.
 
     References
     ----------
@@ -87,12 +87,25 @@ def error_rates(genuine: npt.ArrayLike, impostor: npt.ArrayLike) -> ErrorRates:
     ths = np.unique(np.concatenate([g, i, [np.inf]]))
     fmr = 1.0 - np.searchsorted(i, ths, side="left") / len(i)
     fnmr = np.searchsorted(g, ths, side="left") / len(g)
-    eer = float(np.min(np.maximum(fmr, fnmr)))
+    eer = _fvc_eer(fmr, fnmr)
 
     def at(limit: float) -> float:
         return float(fnmr[fmr <= limit + 1e-12].min())
 
     return ErrorRates(eer=eer, fmr100=at(0.01), fmr1000=at(0.001), zerofmr=at(0.0))
+
+
+def _fvc_eer(fmr: F64, fnmr: F64) -> float:
+    """Equal error rate as defined by FVC from rates at increasing thresholds."""
+    below = np.flatnonzero(fnmr <= fmr)
+    above = np.flatnonzero(fnmr >= fmr)
+    t1 = int(below[-1]) if below.size else 0
+    t2 = int(above[0]) if above.size else len(fmr) - 1
+    if fnmr[t1] + fmr[t1] <= fnmr[t2] + fmr[t2]:
+        low, high = fnmr[t1], fmr[t1]
+    else:
+        low, high = fmr[t2], fnmr[t2]
+    return float((low + high) / 2)
 
 
 @dataclass
@@ -161,9 +174,13 @@ def _score(a: PreparedTemplate | None, b: PreparedTemplate | None) -> float:
     return 0.0 if a is None or b is None else compare(a, b)
 
 
-def measure_throughput(prepared: Sequence[PreparedTemplate], *, min_gallery: int = 20000,
-                       probes: int = 10) -> float:
-    """Comparisons per second of 1:N search on one core (gallery tiled to `min_gallery`)."""
+def measure_throughput(prepared: Sequence[PreparedTemplate], *, min_gallery: int = 5000,
+                       budget_s: float = 1.0) -> float:
+    """Comparisons per second of 1:N search on one core.
+
+    The gallery is the prepared templates tiled to at least `min_gallery` entries; probes are
+    searched one after another until `budget_s` seconds have passed (at least one probe).
+    """
     if not prepared:
         return 0.0
     gallery = pack(prepared)
@@ -172,9 +189,11 @@ def measure_throughput(prepared: Sequence[PreparedTemplate], *, min_gallery: int
     search_raw(prepared[0], gallery.subset(slice(0, 1)))  # compile outside the timing
     start = time.perf_counter()
     n = 0
-    for q in list(prepared)[:probes]:
+    for q in prepared:
         search_raw(q, big)
         n += len(big)
+        if time.perf_counter() - start >= budget_s:
+            break
     return n / max(time.perf_counter() - start, 1e-9)
 
 

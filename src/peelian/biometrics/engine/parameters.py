@@ -41,6 +41,12 @@ SEGMENT_CLOSE: Final = 15
 SEGMENT_OPEN: Final = 21
 MIN_FOREGROUND_FRACTION: Final = 0.05
 MIN_FOREGROUND_PIXELS: Final = 6000
+MIN_RIDGE_COHERENCE: Final = 0.32
+"""Mean orientation coherence of the foreground below which there are no usable ridges
+(white noise gives about 0.2, the poorest FVC2002 DB1 impression about 0.42)."""
+MIN_RIDGE_ENERGY: Final = 0.2
+"""Mean share of spectral power in the ridge band below which there are no usable ridges
+(white noise gives about 0.11, the poorest FVC2002 DB1 impression about 0.29)."""
 
 # --- Orientation (Kass & Witkin 1987; Bazen & Gerez 2002) -------------------------------------
 ORIENTATION_SIGMA: Final = 5.0
