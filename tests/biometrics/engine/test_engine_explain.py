@@ -17,8 +17,10 @@ class TestExplain:
     def test_pairs_index_both_templates(self, fvc_template) -> None:
         a, b = fvc_template("106_1"), fvc_template("106_2")
         ex = engine.explain(a, b)
-        assert ex.pairs.shape[1] == 2 and len(ex.pairs) >= 8
-        assert ex.pairs[:, 0].max() < len(a) and ex.pairs[:, 1].max() < len(b)
+        assert ex.pairs.shape[1] == 2
+        assert len(ex.pairs) >= 8
+        assert ex.pairs[:, 0].max() < len(a)
+        assert ex.pairs[:, 1].max() < len(b)
         assert len(set(ex.pairs[:, 0].tolist())) == len(ex.pairs)
         assert ex.score == pytest.approx(engine.compare(a, b))
 
@@ -33,9 +35,11 @@ class TestExplain:
 class TestRenderComparison:
     def test_png_shows_both_prints(self, fvc_dir: Path, fvc_template) -> None:
         a, b = fvc_template("107_1"), fvc_template("107_2")
-        png = engine.render_comparison(fvc_dir / "107_1.tif", a, fvc_dir / "107_2.tif", b,
-                                       engine.explain(a, b))
+        png = engine.render_comparison(
+            fvc_dir / "107_1.tif", a, fvc_dir / "107_2.tif", b, engine.explain(a, b)
+        )
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         img = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
         assert img is not None
-        assert img.shape[1] > 2 * a.width and img.shape[0] >= a.height
+        assert img.shape[1] > 2 * a.width
+        assert img.shape[0] >= a.height

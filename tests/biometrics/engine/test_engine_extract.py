@@ -58,8 +58,9 @@ class TestGoldenStages:
 
     def test_enhanced(self, stages: tuple) -> None:
         _, hook, golden = stages
-        small = cv2.resize(hook.stages["enhanced"], None, fx=0.5, fy=0.5,
-                           interpolation=cv2.INTER_AREA)
+        small = cv2.resize(
+            hook.stages["enhanced"], None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA
+        )
         corr = np.corrcoef(small.ravel(), golden["enhanced_half"].ravel())[0, 1]
         assert corr > 0.97
 
@@ -83,7 +84,8 @@ class TestExtract:
     def test_template_is_well_formed(self, fvc_template) -> None:
         t = fvc_template("101_1")
         assert 15 <= len(t) <= 64
-        assert t.width == 388 and t.height == 374
+        assert t.width == 388
+        assert t.height == 374
         assert np.all((t.angle >= 0) & (t.angle < 2 * np.pi))
         assert set(np.unique(t.kind)) <= {engine.MinutiaKind.ENDING, engine.MinutiaKind.BIFURCATION}
         assert np.all((t.quality >= 1) & (t.quality <= 100))
@@ -92,8 +94,16 @@ class TestExtract:
 
     def test_transparency_records_each_stage(self, stages: tuple) -> None:
         template, hook, _ = stages
-        for name in ("image", "mask", "orientation", "frequency", "enhanced", "skeleton",
-                     "minutiae_raw", "template"):
+        for name in (
+            "image",
+            "mask",
+            "orientation",
+            "frequency",
+            "enhanced",
+            "skeleton",
+            "minutiae_raw",
+            "template",
+        ):
             assert name in hook.stages
         assert hook.stages["template"] is template
         assert hook.stages["mask"].shape == hook.stages["image"].shape
@@ -118,8 +128,9 @@ def regenerate(image: Path) -> None:
         frequency=hook.stages["frequency"].astype(np.float32),
         enhanced_half=small.astype(np.float16),
         skeleton=np.packbits((hook.stages["skeleton"] > 0).ravel()),
-        minutiae=np.stack([template.x, template.y, template.angle,
-                           template.kind.astype(np.float32)], axis=1),
+        minutiae=np.stack(
+            [template.x, template.y, template.angle, template.kind.astype(np.float32)], axis=1
+        ),
     )
     skel = np.where(hook.stages["skeleton"] > 0, 0, 255).astype(np.uint8)
     cv2.imwrite(str(GOLDEN.with_suffix(".png")), skel)

@@ -14,25 +14,33 @@ from peelian.biometrics.engine import evaluation
 pytestmark = pytest.mark.unit
 
 
-def _rotated(t: engine.Template, angle: float, dx: float = 0.0, dy: float = 0.0
-             ) -> engine.Template:
+def _rotated(t: engine.Template, angle: float, dx: float = 0.0, dy: float = 0.0) -> engine.Template:
     """Rotate a template about its image centre (anticlockwise on screen) and shift it."""
     cx, cy = t.width / 2, t.height / 2
     c, s = np.cos(angle), np.sin(angle)
     x = cx + c * (t.x - cx) + s * (t.y - cy) + dx
     y = cy - s * (t.x - cx) + c * (t.y - cy) + dy
-    return engine.Template(width=t.width, height=t.height, x=x.astype(np.float32),
-                           y=y.astype(np.float32),
-                           angle=np.mod(t.angle + angle, 2 * np.pi).astype(np.float32),
-                           kind=t.kind, quality=t.quality, image_quality=t.image_quality)
+    return engine.Template(
+        width=t.width,
+        height=t.height,
+        x=x.astype(np.float32),
+        y=y.astype(np.float32),
+        angle=np.mod(t.angle + angle, 2 * np.pi).astype(np.float32),
+        kind=t.kind,
+        quality=t.quality,
+        image_quality=t.image_quality,
+    )
 
 
 class TestCompare:
     def test_genuine_beats_impostor(self, fvc_template) -> None:
-        genuine = [engine.compare(fvc_template(f"10{f}_1"), fvc_template(f"10{f}_2"))
-                   for f in range(1, 6)]
-        impostor = [engine.compare(fvc_template(f"10{a}_1"), fvc_template(f"10{b}_1"))
-                    for a, b in itertools.combinations(range(1, 6), 2)]
+        genuine = [
+            engine.compare(fvc_template(f"10{f}_1"), fvc_template(f"10{f}_2")) for f in range(1, 6)
+        ]
+        impostor = [
+            engine.compare(fvc_template(f"10{a}_1"), fvc_template(f"10{b}_1"))
+            for a, b in itertools.combinations(range(1, 6), 2)
+        ]
         assert min(genuine) > max(impostor)
         assert np.median(genuine) >= 40
 
@@ -96,7 +104,8 @@ class TestCalibration:
         fused = engine.fuse([20.0, 30.0])
         assert fused == pytest.approx(50.0)
         assert engine.score_to_fmr(fused) == pytest.approx(
-            engine.score_to_fmr(20.0) * engine.score_to_fmr(30.0))
+            engine.score_to_fmr(20.0) * engine.score_to_fmr(30.0)
+        )
         assert engine.fuse([25.0, -1.0]) == pytest.approx(25.0)
 
 

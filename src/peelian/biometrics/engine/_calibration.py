@@ -9,8 +9,23 @@ from . import parameters as p
 
 F64 = npt.NDArray[np.float64]
 
-CALIBRATION_FMRS = (0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01, 0.005, 0.003, 0.002, 0.001,
-                    0.0005, 0.0003, 0.0002)
+CALIBRATION_FMRS = (
+    0.5,
+    0.3,
+    0.2,
+    0.1,
+    0.05,
+    0.03,
+    0.02,
+    0.01,
+    0.005,
+    0.003,
+    0.002,
+    0.001,
+    0.0005,
+    0.0003,
+    0.0002,
+)
 """False match rates at which calibration knots are placed (as far as the data reaches)."""
 
 
@@ -24,8 +39,9 @@ def calibrate_raw(raw: float | npt.ArrayLike) -> F64:
     return np.where(r > knots_raw[-1], tail, np.maximum(inside, 0.0))
 
 
-def fit_calibration(impostor_raw: npt.ArrayLike, *, tail_fraction: float = 0.05
-                    ) -> tuple[tuple[float, ...], tuple[float, ...], float]:
+def fit_calibration(
+    impostor_raw: npt.ArrayLike, *, tail_fraction: float = 0.05
+) -> tuple[tuple[float, ...], tuple[float, ...], float]:
     """Fit calibration knots to raw scores of impostor comparisons.
 
     Knots sit at the raw scores whose empirical false match rate is each of

@@ -71,18 +71,43 @@ def cylinders(t: Template) -> tuple[U64, U64, Mask]:
     """
     cu, cv = cell_offsets()
     hull, pad = _hull_mask(t)
-    return _cylinders(t.x.astype(np.float32), t.y.astype(np.float32),
-                      t.angle.astype(np.float32), cu, cv, hull, pad, p.FIELD_SCALE,
-                      p.MCC_ANGULAR_CELLS, p.MCC_SIGMA_S, p.MCC_SIGMA_D, p.MCC_BIT_THRESHOLD,
-                      p.MCC_RADIUS + 3 * p.MCC_SIGMA_S, p.MCC_MIN_VALID_CELLS,
-                      p.MCC_MIN_NEIGHBOURS)
+    return _cylinders(
+        t.x.astype(np.float32),
+        t.y.astype(np.float32),
+        t.angle.astype(np.float32),
+        cu,
+        cv,
+        hull,
+        pad,
+        p.FIELD_SCALE,
+        p.MCC_ANGULAR_CELLS,
+        p.MCC_SIGMA_S,
+        p.MCC_SIGMA_D,
+        p.MCC_BIT_THRESHOLD,
+        p.MCC_RADIUS + 3 * p.MCC_SIGMA_S,
+        p.MCC_MIN_VALID_CELLS,
+        p.MCC_MIN_NEIGHBOURS,
+    )
 
 
 @nb.njit(cache=True, nogil=True)
-def _cylinders(x: F32, y: F32, a: F32, cu: F32, cv: F32, hull: npt.NDArray[np.uint8], pad: int,
-               scale: int, nd: int, sigma_s: float, sigma_d: float, threshold: float,
-               reach: float, min_valid: float, min_neigh: int
-               ) -> tuple[U64, U64, Mask]:  # pragma: no cover - compiled
+def _cylinders(
+    x: F32,
+    y: F32,
+    a: F32,
+    cu: F32,
+    cv: F32,
+    hull: npt.NDArray[np.uint8],
+    pad: int,
+    scale: int,
+    nd: int,
+    sigma_s: float,
+    sigma_d: float,
+    threshold: float,
+    reach: float,
+    min_valid: float,
+    min_neigh: int,
+) -> tuple[U64, U64, Mask]:  # pragma: no cover - compiled
     n = x.shape[0]
     nc = cu.shape[0]
     bits = np.zeros((n, nd), dtype=np.uint64)
@@ -128,7 +153,8 @@ def _cylinders(x: F32, y: F32, a: F32, cu: F32, cv: F32, hull: npt.NDArray[np.ui
                         da -= two_pi
                     dd = (da - centre + np.pi) % two_pi - np.pi
                     total += np.exp(-d2 / (2 * sigma_s * sigma_s)) * np.exp(
-                        -dd * dd / (2 * sigma_d * sigma_d))
+                        -dd * dd / (2 * sigma_d * sigma_d)
+                    )
                 if total > threshold:
                     bits[i, k] |= np.uint64(1) << np.uint64(c)
     return bits, valid, usable

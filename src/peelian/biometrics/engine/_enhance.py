@@ -44,7 +44,8 @@ def enhance(spectra: Spectra, orientation: F32, frequency: F32, coherence: F32) 
     radial = np.exp(-0.5 * ((radius[None] - f0) / (p.FILTER_RADIAL_SIGMA * f0)) ** 2)
     coh = np.clip(coherence, 0.0, 1.0)
     sigma = p.FILTER_ANGULAR_SIGMA + (1.0 - coh) * (
-        p.FILTER_ANGULAR_SIGMA_MAX - p.FILTER_ANGULAR_SIGMA)
+        p.FILTER_ANGULAR_SIGMA_MAX - p.FILTER_ANGULAR_SIGMA
+    )
     angular = angular_weight(cos2, sin2, orientation, sigma.astype(np.float32))
     filtered = np.fft.irfft2(spectra.spectra * (radial * angular), s=(p.STFT_BLOCK,) * 2)
     return _overlap_add(filtered.astype(np.float32), spectra)
@@ -74,7 +75,7 @@ def _overlap_add(blocks: F32, spectra: Spectra) -> F32:
                 r, c = sub.shape[:2]
                 tiled = sub.transpose(0, 2, 1, 3).reshape(r * b, c * b)
                 y0, x0 = pi * step, pj * step
-                dst[y0:y0 + r * b, x0:x0 + c * b] += tiled
+                dst[y0 : y0 + r * b, x0 : x0 + c * b] += tiled
     half = b // 2
     res = out / np.maximum(norm, 1e-6)
-    return np.ascontiguousarray(res[half:half + h, half:half + w])
+    return np.ascontiguousarray(res[half : half + h, half : half + w])

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from ._calibration import calibrate_raw
 from ._image import ImageSource, load_image
-from ._kernel import O_PAIRS, O_ROT, O_TX, O_TY, O_CX, O_CY
+from ._kernel import O_CX, O_CY, O_PAIRS, O_ROT, O_TX, O_TY
 from ._matcher import PreparedTemplate, _workspace, prepare
 from .template import Template
 
@@ -42,12 +42,16 @@ class Explanation:
     def matrix(self) -> npt.NDArray[np.float64]:
         """The 2x3 affine matrix (image coordinates, y down) of the rigid transform."""
         c, s = np.cos(self.rotation), np.sin(self.rotation)
-        return np.array([[c, s, self.translation[0]], [-s, c, self.translation[1]]])
+        m: npt.NDArray[np.float64] = np.array(
+            [[c, s, self.translation[0]], [-s, c, self.translation[1]]], dtype=np.float64
+        )
+        return m
 
     def transform(self, x: npt.ArrayLike, y: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Map probe positions into the candidate image; returns ``(n, 2)``."""
         pts = np.stack([np.asarray(x, float), np.asarray(y, float), np.ones(np.size(x))])
-        return (self.matrix() @ pts).T
+        mapped: npt.NDArray[np.float64] = (self.matrix() @ pts).T
+        return mapped
 
 
 def explain(probe: Template, candidate: Template) -> Explanation:
@@ -68,13 +72,18 @@ def explain(probe: Template, candidate: Template) -> Explanation:
     cx, cy, tx, ty = out[O_CX], out[O_CY], out[O_TX], out[O_TY]
     # q = R (p - c) + t  =  R p + (t - R c)
     trans = (float(tx - (c * cx + s * cy)), float(ty - (-s * cx + c * cy)))
-    return Explanation(pairs=pairs.astype(np.int32), rotation=rot, translation=trans,
-                       score=float(calibrate_raw(raw)))
+    return Explanation(
+        pairs=pairs.astype(np.int32),
+        rotation=rot,
+        translation=trans,
+        score=float(calibrate_raw(raw)),
+    )
 
 
-def _draw_minutiae(img: npt.NDArray[np.uint8], t: Template, paired: set[int]
-                   ) -> npt.NDArray[np.uint8]:
-    out = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+def _draw_minutiae(
+    img: npt.NDArray[np.uint8], t: Template, paired: set[int]
+) -> npt.NDArray[np.uint8]:
+    out = np.asarray(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
     for i in range(len(t)):
         x, y, a = float(t.x[i]), float(t.y[i]), float(t.angle[i])
         colour = (40, 170, 40) if i in paired else (60, 60, 220)
@@ -85,8 +94,13 @@ def _draw_minutiae(img: npt.NDArray[np.uint8], t: Template, paired: set[int]
     return out
 
 
-def render_comparison(image_a: ImageSource, template_a: Template, image_b: ImageSource,
-                      template_b: Template, explanation: Explanation) -> bytes:
+def render_comparison(
+    image_a: ImageSource,
+    template_a: Template,
+    image_b: ImageSource,
+    template_b: Template,
+    explanation: Explanation,
+) -> bytes:
     """Draw both prints side by side with their minutiae and the pairs; return PNG bytes.
 
     Paired minutiae are green and joined by lines; unpaired ones are red. The images are
@@ -97,16 +111,18 @@ def render_comparison(image_a: ImageSource, template_a: Template, image_b: Image
     h = max(a.shape[0], b.shape[0])
     gap = 16
     canvas = np.full((h + 28, a.shape[1] + gap + b.shape[1], 3), 255, dtype=np.uint8)
-    canvas[28:28 + a.shape[0], : a.shape[1]] = a
+    canvas[28 : 28 + a.shape[0], : a.shape[1]] = a
     off = a.shape[1] + gap
-    canvas[28:28 + b.shape[0], off:] = b
+    canvas[28 : 28 + b.shape[0], off:] = b
     palette = [(200, 120, 0), (0, 140, 200), (160, 0, 160), (0, 160, 100), (30, 30, 200)]
     for n, (i, j) in enumerate(explanation.pairs.tolist()):
         p = (round(float(template_a.x[i])), 28 + round(float(template_a.y[i])))
         q = (off + round(float(template_b.x[j])), 28 + round(float(template_b.y[j])))
         cv2.line(canvas, p, q, palette[n % len(palette)], 1, cv2.LINE_AA)
-    label = (f"score {explanation.score:.1f}  pairs {len(explanation.pairs)}  rotation "
-             f"{np.degrees(explanation.rotation):.0f} deg")
+    label = (
+        f"score {explanation.score:.1f}  pairs {len(explanation.pairs)}  rotation "
+        f"{np.degrees(explanation.rotation):.0f} deg"
+    )
     cv2.putText(canvas, label, (6, 19), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
     ok, buf = cv2.imencode(".png", canvas)
     if not ok:  # pragma: no cover - OpenCV always encodes an 8-bit BGR image

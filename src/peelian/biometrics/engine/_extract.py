@@ -96,7 +96,7 @@ def extract(
     grey = load_image(image, ppi=ppi, width=width, height=height)
     clock.stage("image", grey)
     norm = normalise(grey)
-    smooth = cv2.GaussianBlur(norm, (0, 0), p.PRESMOOTH_SIGMA)
+    smooth = np.asarray(cv2.GaussianBlur(norm, (0, 0), p.PRESMOOTH_SIGMA), dtype=np.float32)
     orientation, coherence = orientation_field(smooth)
     clock.stage("orientation", orientation)
     clock.stage("coherence", coherence)
@@ -112,8 +112,9 @@ def extract(
     frequency, energy = ridge_frequency(spectra, block_orientation)
     clock.stage("frequency", frequency)
     _check_ridges(coherence[field_mask], energy[analysed[: energy.shape[0]]])
-    enhanced = enhance(spectra, block_orientation, frequency[analysed],
-                       coherence[::s, ::s][analysed])
+    enhanced = enhance(
+        spectra, block_orientation, frequency[analysed], coherence[::s, ::s][analysed]
+    )
     clock.stage("enhanced", enhanced)
     binary = binarise(enhanced, mask)
     clock.stage("binary", binary)
@@ -129,10 +130,15 @@ def extract(
             f"{p.MIN_MINUTIAE}); recapture the finger"
         )
     template = Template(
-        width=grey.shape[1], height=grey.shape[0],
-        x=raw.x[index].copy(), y=raw.y[index].copy(), angle=raw.angle[index].copy(),
-        kind=raw.kind[index].copy(), quality=quality,
-        image_quality=iq, finger_position=finger_position,
+        width=grey.shape[1],
+        height=grey.shape[0],
+        x=raw.x[index].copy(),
+        y=raw.y[index].copy(),
+        angle=raw.angle[index].copy(),
+        kind=raw.kind[index].copy(),
+        quality=quality,
+        image_quality=iq,
+        finger_position=finger_position,
     )
     clock.stage("template", template)
     return template

@@ -52,8 +52,11 @@ def frequency_grid() -> tuple[F32, F32, F32]:
     fx = np.fft.rfftfreq(b)[None, :]
     radius = np.hypot(fx, fy)
     angle = np.arctan2(np.broadcast_to(fy, radius.shape), np.broadcast_to(fx, radius.shape))
-    return (radius.astype(np.float32), np.cos(2 * angle).astype(np.float32),
-            np.sin(2 * angle).astype(np.float32))
+    return (
+        radius.astype(np.float32),
+        np.cos(2 * angle).astype(np.float32),
+        np.sin(2 * angle).astype(np.float32),
+    )
 
 
 def block_spectra(image: F32, block_mask: Mask) -> Spectra:
@@ -90,7 +93,8 @@ def angular_weight(cos2: F32, sin2: F32, orientation: F32, sigma: F32 | float) -
     if sig.ndim:
         sig = sig[:, None, None]
     kappa = 1.0 / (4.0 * sig * sig)
-    return np.exp(kappa * (cos2[None] * c + sin2[None] * s - 1.0)).astype(np.float32)
+    weight: F32 = np.exp(kappa * (cos2[None] * c + sin2[None] * s - 1.0)).astype(np.float32)
+    return weight
 
 
 def ridge_frequency(spectra: Spectra, orientation: F32) -> tuple[F32, F32]:
@@ -124,7 +128,7 @@ def ridge_frequency(spectra: Spectra, orientation: F32) -> tuple[F32, F32]:
     radius, cos2, sin2 = frequency_grid()
     sp = spectra.spectra
     power = sp.real * sp.real + sp.imag * sp.imag
-    band = ((radius >= 1.0 / p.MAX_RIDGE_PERIOD) & (radius <= 1.0 / p.MIN_RIDGE_PERIOD))
+    band = (radius >= 1.0 / p.MAX_RIDGE_PERIOD) & (radius <= 1.0 / p.MIN_RIDGE_PERIOD)
     banded = power * band
     weight = banded * angular_weight(cos2, sin2, orientation, 0.35)
     wsum = weight.sum(axis=(1, 2))

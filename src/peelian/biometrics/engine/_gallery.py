@@ -46,15 +46,22 @@ class PreparedGallery:
     def bytes_per_finger(self) -> int:
         """Storage per gallery entry, in bytes."""
         n = max(len(self), 1)
-        total = sum(a.nbytes for a in (self.count, self.x, self.y, self.angle, self.bits,
-                                       self.valid))
+        total = sum(
+            a.nbytes for a in (self.count, self.x, self.y, self.angle, self.bits, self.valid)
+        )
         return total // n
 
-    def subset(self, index: npt.ArrayLike) -> PreparedGallery:
+    def subset(self, index: slice | npt.ArrayLike) -> PreparedGallery:
         """A gallery holding only the entries at `index` (a slice or index array)."""
         idx = np.asarray(index) if not isinstance(index, slice) else index
-        return PreparedGallery(self.count[idx], self.x[idx], self.y[idx], self.angle[idx],
-                               self.bits[idx], self.valid[idx])
+        return PreparedGallery(
+            self.count[idx],
+            self.x[idx],
+            self.y[idx],
+            self.angle[idx],
+            self.bits[idx],
+            self.valid[idx],
+        )
 
 
 def pack(templates: Sequence[Template | PreparedTemplate]) -> PreparedGallery:
@@ -92,20 +99,62 @@ def search_raw(probe: PreparedTemplate, gallery: PreparedGallery) -> F64:
     """Raw (uncalibrated) scores of a prepared probe against a gallery."""
     ws = Workspace()
     raw = np.zeros(len(gallery), dtype=np.float64)
-    _search(probe.x, probe.y, probe.angle, probe.bits, probe.valid, len(probe),
-            gallery.count, gallery.x, gallery.y, gallery.angle, gallery.bits, gallery.valid,
-            ws.params, ws.lsm, ws.si, ws.sj, ws.best_j, ws.best_w, ws.owner, ws.b_in, ws.work,
-            ws.pairs, ws.out, raw)
+    _search(
+        probe.x,
+        probe.y,
+        probe.angle,
+        probe.bits,
+        probe.valid,
+        len(probe),
+        gallery.count,
+        gallery.x,
+        gallery.y,
+        gallery.angle,
+        gallery.bits,
+        gallery.valid,
+        ws.params,
+        ws.lsm,
+        ws.si,
+        ws.sj,
+        ws.best_j,
+        ws.best_w,
+        ws.owner,
+        ws.b_in,
+        ws.work,
+        ws.pairs,
+        ws.out,
+        raw,
+    )
     return raw
 
 
 @nb.njit(cache=True, nogil=True)
-def _search(ax: F32, ay: F32, aa: F32, abits: U64, avalid: U64, na: int,
-            count: U8, gx: I16, gy: I16, ga: U8, gbits: U64, gvalid: U64,
-            prm: F64, lsm: F32, si: npt.NDArray[np.int32], sj: npt.NDArray[np.int32],
-            best_j: npt.NDArray[np.int32], best_w: F32, owner: npt.NDArray[np.int32],
-            b_in: npt.NDArray[np.bool_], work: npt.NDArray[np.int32],
-            pairs: npt.NDArray[np.int32], out: F64, raw: F64) -> None:  # pragma: no cover
+def _search(
+    ax: F32,
+    ay: F32,
+    aa: F32,
+    abits: U64,
+    avalid: U64,
+    na: int,
+    count: U8,
+    gx: I16,
+    gy: I16,
+    ga: U8,
+    gbits: U64,
+    gvalid: U64,
+    prm: F64,
+    lsm: F32,
+    si: npt.NDArray[np.int32],
+    sj: npt.NDArray[np.int32],
+    best_j: npt.NDArray[np.int32],
+    best_w: F32,
+    owner: npt.NDArray[np.int32],
+    b_in: npt.NDArray[np.bool_],
+    work: npt.NDArray[np.int32],
+    pairs: npt.NDArray[np.int32],
+    out: F64,
+    raw: F64,
+) -> None:  # pragma: no cover
     m = gx.shape[1]
     bx = np.zeros(m, dtype=np.float32)
     by = np.zeros(m, dtype=np.float32)
@@ -117,5 +166,28 @@ def _search(ax: F32, ay: F32, aa: F32, abits: U64, avalid: U64, na: int,
             bx[t] = np.float32(gx[g, t])
             by[t] = np.float32(gy[g, t])
             ba[t] = np.float32(ga[g, t]) * step
-        raw[g] = compare_core(ax, ay, aa, abits, avalid, na, bx, by, ba, gbits[g], gvalid[g], k,
-                              prm, lsm, si, sj, best_j, best_w, owner, b_in, work, pairs, out)
+        raw[g] = compare_core(
+            ax,
+            ay,
+            aa,
+            abits,
+            avalid,
+            na,
+            bx,
+            by,
+            ba,
+            gbits[g],
+            gvalid[g],
+            k,
+            prm,
+            lsm,
+            si,
+            sj,
+            best_j,
+            best_w,
+            owner,
+            b_in,
+            work,
+            pairs,
+            out,
+        )

@@ -140,11 +140,14 @@ def _raw(data: bytes, width: int | None, height: int | None) -> Gray:
 def _check_size(grey: Gray, what: str) -> None:
     h, w = grey.shape
     if min(h, w) < p.MIN_IMAGE_SIDE:
-        raise ImageError(f"the {what} image is too small ({w}x{h}; minimum side "
-                         f"{p.MIN_IMAGE_SIDE} px at 500 ppi)")
+        raise ImageError(
+            f"the {what} image is too small ({w}x{h}; minimum side "
+            f"{p.MIN_IMAGE_SIDE} px at 500 ppi)"
+        )
     if max(h, w) > p.MAX_IMAGE_SIDE:
-        raise ImageError(f"the {what} image is too large ({w}x{h}; maximum side "
-                         f"{p.MAX_IMAGE_SIDE} px)")
+        raise ImageError(
+            f"the {what} image is too large ({w}x{h}; maximum side {p.MAX_IMAGE_SIDE} px)"
+        )
 
 
 def _resample(grey: Gray, src_ppi: float) -> Gray:

@@ -45,9 +45,19 @@ def _adiff(a: float, b: float) -> float:  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, nogil=True)
-def local_similarity(abits: U64, avalid: U64, na: int, bbits: U64, bvalid: U64, nb_: int,
-                     min_common: int, lsm: F32, seeds: int, si: I32, sj: I32
-                     ) -> int:  # pragma: no cover - compiled
+def local_similarity(
+    abits: U64,
+    avalid: U64,
+    na: int,
+    bbits: U64,
+    bvalid: U64,
+    nb_: int,
+    min_common: int,
+    lsm: F32,
+    seeds: int,
+    si: I32,
+    sj: I32,
+) -> int:  # pragma: no cover - compiled
     """MCC bit similarity of every cylinder pair into `lsm`; best `seeds` pairs into si/sj.
 
     A cylinder whose valid-cell word is zero is unusable and scores 0 against everything.
@@ -91,10 +101,28 @@ def local_similarity(abits: U64, avalid: U64, na: int, bbits: U64, bvalid: U64, 
 
 
 @nb.njit(cache=True, nogil=True)
-def _pairing(ax: F32, ay: F32, aa: F32, na: int, bx: F32, by: F32, ba: F32, nb_: int,
-             lsm: F32, rot: float, tx: float, ty: float, cx: float, cy: float,
-             prm: F64, best_j: I32, best_w: F32, owner: I32, b_in: npt.NDArray[np.bool_],
-             pairs: I32) -> tuple[int, float, float, int, int]:  # pragma: no cover
+def _pairing(
+    ax: F32,
+    ay: F32,
+    aa: F32,
+    na: int,
+    bx: F32,
+    by: F32,
+    ba: F32,
+    nb_: int,
+    lsm: F32,
+    rot: float,
+    tx: float,
+    ty: float,
+    cx: float,
+    cy: float,
+    prm: F64,
+    best_j: I32,
+    best_w: F32,
+    owner: I32,
+    b_in: npt.NDArray[np.bool_],
+    pairs: I32,
+) -> tuple[int, float, float, int, int]:  # pragma: no cover
     """Pair minutiae under the rigid transform p -> R(p - c) + t.
 
     Returns pair count, summed local similarity, summed closeness, and how many probe and
@@ -159,8 +187,9 @@ def _pairing(ax: F32, ay: F32, aa: F32, na: int, bx: F32, by: F32, ba: F32, nb_:
 
 
 @nb.njit(cache=True, nogil=True)
-def _refit(ax: F32, ay: F32, bx: F32, by: F32, pairs: I32, k: int
-           ) -> tuple[float, float, float, float, float]:  # pragma: no cover - compiled
+def _refit(
+    ax: F32, ay: F32, bx: F32, by: F32, pairs: I32, k: int
+) -> tuple[float, float, float, float, float]:  # pragma: no cover - compiled
     """Least-squares rigid transform of paired points: rotation and both centroids."""
     mxa = 0.0
     mya = 0.0
@@ -188,8 +217,9 @@ def _refit(ax: F32, ay: F32, bx: F32, by: F32, pairs: I32, k: int
 
 
 @nb.njit(cache=True, nogil=True)
-def consistency(ax: F32, ay: F32, aa: F32, bx: F32, by: F32, ba: F32, pairs: I32, k: int,
-                prm: F64) -> tuple[float, int]:  # pragma: no cover - compiled
+def consistency(
+    ax: F32, ay: F32, aa: F32, bx: F32, by: F32, ba: F32, pairs: I32, k: int, prm: F64
+) -> tuple[float, int]:  # pragma: no cover - compiled
     """Check paired minutiae against each other, edge by edge.
 
     An edge between two pairs is consistent when its length and its angles relative to both
@@ -237,11 +267,31 @@ def consistency(ax: F32, ay: F32, aa: F32, bx: F32, by: F32, ba: F32, pairs: I32
 
 
 @nb.njit(cache=True, nogil=True)
-def compare_core(ax: F32, ay: F32, aa: F32, abits: U64, avalid: U64, na: int,
-                 bx: F32, by: F32, ba: F32, bbits: U64, bvalid: U64, nb_: int,
-                 prm: F64, lsm: F32, si: I32, sj: I32, best_j: I32, best_w: F32, owner: I32,
-                 b_in: npt.NDArray[np.bool_], work: I32, pairs: I32, out: F64
-                 ) -> float:  # pragma: no cover - compiled
+def compare_core(
+    ax: F32,
+    ay: F32,
+    aa: F32,
+    abits: U64,
+    avalid: U64,
+    na: int,
+    bx: F32,
+    by: F32,
+    ba: F32,
+    bbits: U64,
+    bvalid: U64,
+    nb_: int,
+    prm: F64,
+    lsm: F32,
+    si: I32,
+    sj: I32,
+    best_j: I32,
+    best_w: F32,
+    owner: I32,
+    b_in: npt.NDArray[np.bool_],
+    work: I32,
+    pairs: I32,
+    out: F64,
+) -> float:  # pragma: no cover - compiled
     """Compare two prepared templates and return the raw (uncalibrated) score.
 
     Steps: local (cylinder) similarity of all minutia pairs; the best pairs seed rigid
@@ -254,8 +304,9 @@ def compare_core(ax: F32, ay: F32, aa: F32, abits: U64, avalid: U64, na: int,
         out[t] = 0.0
     if na == 0 or nb_ == 0:
         return 0.0
-    seeds = local_similarity(abits, avalid, na, bbits, bvalid, nb_, int(prm[P_MINCOMMON]), lsm,
-                             int(prm[P_SEEDS]), si, sj)
+    seeds = local_similarity(
+        abits, avalid, na, bbits, bvalid, nb_, int(prm[P_MINCOMMON]), lsm, int(prm[P_SEEDS]), si, sj
+    )
     best = -1.0
     brot = 0.0
     btx = 0.0
@@ -266,8 +317,28 @@ def compare_core(ax: F32, ay: F32, aa: F32, abits: U64, avalid: U64, na: int,
         i = si[t]
         j = sj[t]
         rot = ba[j] - aa[i]
-        k, s, g, ain, bin_ = _pairing(ax, ay, aa, na, bx, by, ba, nb_, lsm, rot, bx[j], by[j],
-                                      ax[i], ay[i], prm, best_j, best_w, owner, b_in, work)
+        k, s, g, ain, bin_ = _pairing(
+            ax,
+            ay,
+            aa,
+            na,
+            bx,
+            by,
+            ba,
+            nb_,
+            lsm,
+            rot,
+            bx[j],
+            by[j],
+            ax[i],
+            ay[i],
+            prm,
+            best_j,
+            best_w,
+            owner,
+            b_in,
+            work,
+        )
         if s + g > best:
             best = s + g
             brot = rot
@@ -277,12 +348,52 @@ def compare_core(ax: F32, ay: F32, aa: F32, abits: U64, avalid: U64, na: int,
             bcy = ay[i]
     if best < 0:
         return 0.0
-    k, s, g, ain, bin_ = _pairing(ax, ay, aa, na, bx, by, ba, nb_, lsm, brot, btx, bty, bcx,
-                                  bcy, prm, best_j, best_w, owner, b_in, pairs)
+    k, s, g, ain, bin_ = _pairing(
+        ax,
+        ay,
+        aa,
+        na,
+        bx,
+        by,
+        ba,
+        nb_,
+        lsm,
+        brot,
+        btx,
+        bty,
+        bcx,
+        bcy,
+        prm,
+        best_j,
+        best_w,
+        owner,
+        b_in,
+        pairs,
+    )
     if k >= 3:
         rot, tx, ty, cx, cy = _refit(ax, ay, bx, by, pairs, k)
-        k2, s2, g2, ain2, bin2 = _pairing(ax, ay, aa, na, bx, by, ba, nb_, lsm, rot, tx, ty,
-                                          cx, cy, prm, best_j, best_w, owner, b_in, work)
+        k2, s2, g2, ain2, bin2 = _pairing(
+            ax,
+            ay,
+            aa,
+            na,
+            bx,
+            by,
+            ba,
+            nb_,
+            lsm,
+            rot,
+            tx,
+            ty,
+            cx,
+            cy,
+            prm,
+            best_j,
+            best_w,
+            owner,
+            b_in,
+            work,
+        )
         if s2 + g2 >= s + g:
             for t in range(k2):
                 pairs[0, t] = work[0, t]
@@ -306,4 +417,4 @@ def compare_core(ax: F32, ay: F32, aa: F32, abits: U64, avalid: U64, na: int,
     out[O_EDGE] = edge
     out[O_STRONG] = strong
     out[O_RAW] = raw
-    return raw
+    return float(raw)

@@ -68,8 +68,9 @@ def prepare(template: Template) -> PreparedTemplate:
     )
 
 
-def quantise(x: npt.ArrayLike, y: npt.ArrayLike, angle: npt.ArrayLike
-             ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.uint8]]:
+def quantise(
+    x: npt.ArrayLike, y: npt.ArrayLike, angle: npt.ArrayLike
+) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.uint8]]:
     """Positions to whole pixels (``int16``), directions to 256 steps (``uint8``)."""
     xq = np.clip(np.round(np.asarray(x, dtype=np.float64)), -32768, 32767).astype(np.int16)
     yq = np.clip(np.round(np.asarray(y, dtype=np.float64)), -32768, 32767).astype(np.int16)
@@ -90,11 +91,22 @@ def dequantise_angle(v: npt.NDArray[np.uint8]) -> F32:
 def kernel_parameters() -> F64:
     """The parameter vector the compiled kernel reads (layout ``_kernel.P_*``)."""
     ncells = len(cell_offsets()[0])
-    return np.array([
-        p.SEED_PAIRS, p.PAIR_DISTANCE, p.PAIR_ANGLE, p.OVERLAP_DISTANCE,
-        np.ceil(p.MCC_MIN_VALID_CELLS * ncells), p.EDGE_REACH, p.EDGE_DISTANCE_REL,
-        p.EDGE_DISTANCE_MIN, p.EDGE_ANGLE, p.SCORE_MIN_OVERLAP, p.SCORE_SIMILARITY_WEIGHT,
-    ], dtype=np.float64)
+    return np.array(
+        [
+            p.SEED_PAIRS,
+            p.PAIR_DISTANCE,
+            p.PAIR_ANGLE,
+            p.OVERLAP_DISTANCE,
+            np.ceil(p.MCC_MIN_VALID_CELLS * ncells),
+            p.EDGE_REACH,
+            p.EDGE_DISTANCE_REL,
+            p.EDGE_DISTANCE_MIN,
+            p.EDGE_ANGLE,
+            p.SCORE_MIN_OVERLAP,
+            p.SCORE_SIMILARITY_WEIGHT,
+        ],
+        dtype=np.float64,
+    )
 
 
 class Workspace:
@@ -116,18 +128,40 @@ class Workspace:
 
     def run(self, a: PreparedTemplate, b: PreparedTemplate) -> float:
         """Raw score of `a` against `b`; details stay in ``out`` and ``pairs``."""
-        return float(compare_core(
-            a.x, a.y, a.angle, a.bits, a.valid, len(a),
-            b.x, b.y, b.angle, b.bits, b.valid, len(b),
-            self.params, self.lsm, self.si, self.sj, self.best_j, self.best_w, self.owner,
-            self.b_in, self.work, self.pairs, self.out))
+        return float(
+            compare_core(
+                a.x,
+                a.y,
+                a.angle,
+                a.bits,
+                a.valid,
+                len(a),
+                b.x,
+                b.y,
+                b.angle,
+                b.bits,
+                b.valid,
+                len(b),
+                self.params,
+                self.lsm,
+                self.si,
+                self.sj,
+                self.best_j,
+                self.best_w,
+                self.owner,
+                self.b_in,
+                self.work,
+                self.pairs,
+                self.out,
+            )
+        )
 
 
 _WORKSPACE: Workspace | None = None
 
 
 def _workspace() -> Workspace:
-    global _WORKSPACE  # noqa: PLW0603 - one lazily built scratch area per process
+    global _WORKSPACE
     if _WORKSPACE is None:
         _WORKSPACE = Workspace()
     return _WORKSPACE

@@ -75,8 +75,19 @@ def _crossing(img: U8, y: int, x: int, dy: I32, dx: I32) -> int:  # pragma: no c
 
 
 @nb.njit(cache=True, nogil=True)
-def _trace(img: U8, cn: I32, stamp: I32, sid: int, y0: int, x0: int, y: int, x: int,
-           dy: I32, dx: I32, length: int) -> tuple[int, int, int, int]:  # pragma: no cover
+def _trace(
+    img: U8,
+    cn: I32,
+    stamp: I32,
+    sid: int,
+    y0: int,
+    x0: int,
+    y: int,
+    x: int,
+    dy: I32,
+    dx: I32,
+    length: int,
+) -> tuple[int, int, int, int]:  # pragma: no cover
     """Follow a ridge from (y, x), coming from (y0, x0); return end point, steps, hit flag."""
     h, w = img.shape
     stamp[y0, x0] = sid
@@ -106,8 +117,9 @@ def _trace(img: U8, cn: I32, stamp: I32, sid: int, y0: int, x0: int, y: int, x: 
 
 
 @nb.njit(cache=True, nogil=True)
-def _detect(img: U8, dy: I32, dx: I32, length: int, spur: int
-            ) -> tuple[I32, I32, I32, F32, F32, Mask]:  # pragma: no cover
+def _detect(
+    img: U8, dy: I32, dx: I32, length: int, spur: int
+) -> tuple[I32, I32, I32, F32, F32, Mask]:  # pragma: no cover
     h, w = img.shape
     cn = np.zeros((h, w), dtype=np.int32)
     for y in range(1, h - 1):
@@ -144,8 +156,7 @@ def _detect(img: U8, dy: I32, dx: I32, length: int, spur: int
                         stamp[y + dy[j], x + dx[j]] = sid
                     by = y + dy[(k + 1) % 8]
                     bx = x + dx[(k + 1) % 8]
-                    ey, ex, steps, hit = _trace(img, cn, stamp, sid, y, x, by, bx, dy, dx,
-                                                length)
+                    ey, ex, steps, hit = _trace(img, cn, stamp, sid, y, x, by, bx, dy, dx, length)
                     d = np.sqrt(float((ex - x) ** 2 + (ey - y) ** 2)) + 1e-6
                     sx += (ex - x) / d
                     sy += (ey - y) / d
@@ -204,8 +215,10 @@ def select(raw: RawMinutiae, mask: Mask, coherence: F32) -> tuple[I32, npt.NDArr
     keep &= ~_pair_filter(raw.x, raw.y, raw.angle, raw.kind)
     idx = np.flatnonzero(keep)
     s = p.FIELD_SCALE
-    coh = coherence[np.clip(yi[idx] // s, 0, coherence.shape[0] - 1),
-                    np.clip(xi[idx] // s, 0, coherence.shape[1] - 1)]
+    coh = coherence[
+        np.clip(yi[idx] // s, 0, coherence.shape[0] - 1),
+        np.clip(xi[idx] // s, 0, coherence.shape[1] - 1),
+    ]
     qual = coh * np.clip(bdist[idx] / p.BORDER_FULL_QUALITY, 0.0, 1.0)
     order = np.argsort(-qual, kind="stable")[: p.MAX_MINUTIAE]
     q = np.clip(np.round(qual[order] * 100), 1, 100).astype(np.uint8)

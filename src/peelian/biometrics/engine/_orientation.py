@@ -15,7 +15,8 @@ def coarse(image: F32) -> F32:
     """Average an image over ``FIELD_SCALE`` x ``FIELD_SCALE`` cells (the field grid)."""
     s = p.FIELD_SCALE
     h, w = image.shape
-    return cv2.resize(image, ((w + s - 1) // s, (h + s - 1) // s), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(image, ((w + s - 1) // s, (h + s - 1) // s), interpolation=cv2.INTER_AREA)
+    return np.asarray(small, dtype=np.float32)
 
 
 def orientation_field(image: F32) -> tuple[F32, F32]:

@@ -11,8 +11,9 @@ F32 = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
 
 
-def image_quality(mask: Mask, coherence: F32, block_energy: F32, block_mask: Mask,
-                  minutiae: int) -> int:
+def image_quality(
+    mask: Mask, coherence: F32, block_energy: F32, block_mask: Mask, minutiae: int
+) -> int:
     """Score how usable an impression is, from 0 (unusable) to 100.
 
     The score multiplies the mean orientation coherence of the foreground (are there clear,

@@ -50,12 +50,16 @@ def segment(image: F32, coherence: F32) -> Mask:
     std = coarse(np.sqrt(var))
     ref = float(np.percentile(std, 95))
     raw = (std > p.SEGMENT_CONTRAST * ref) & (coherence > p.SEGMENT_COHERENCE)
-    m = raw.astype(np.uint8)
     ell = cv2.MORPH_ELLIPSE
     close = 2 * (p.SEGMENT_CLOSE // (2 * p.FIELD_SCALE)) + 1
     opn = 2 * (p.SEGMENT_OPEN // (2 * p.FIELD_SCALE)) + 1
-    m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, cv2.getStructuringElement(ell, (close, close)))
-    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, cv2.getStructuringElement(ell, (opn, opn)))
+    closed = cv2.morphologyEx(
+        raw.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(ell, (close, close))
+    )
+    m = np.asarray(
+        cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(ell, (opn, opn))),
+        dtype=np.uint8,
+    )
     n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
     if n <= 1:
         return np.zeros(m.shape, dtype=bool)
@@ -65,10 +69,12 @@ def segment(image: F32, coherence: F32) -> Mask:
 
 def upsample_mask(mask: Mask, shape: tuple[int, int]) -> Mask:
     """Bring a field-grid mask to pixel resolution with smooth borders."""
-    big = cv2.resize(mask.astype(np.float32), (mask.shape[1] * p.FIELD_SCALE,
-                                                mask.shape[0] * p.FIELD_SCALE),
-                     interpolation=cv2.INTER_LINEAR)
-    return big[: shape[0], : shape[1]] > 0.5
+    big = cv2.resize(
+        mask.astype(np.float32),
+        (mask.shape[1] * p.FIELD_SCALE, mask.shape[0] * p.FIELD_SCALE),
+        interpolation=cv2.INTER_LINEAR,
+    )
+    return np.asarray(big[: shape[0], : shape[1]] > 0.5, dtype=np.bool_)
 
 
 def _fill_holes(mask: npt.NDArray[np.uint8]) -> Mask:
@@ -78,4 +84,5 @@ def _fill_holes(mask: npt.NDArray[np.uint8]) -> Mask:
     flood = padded.copy()
     cv2.floodFill(flood, np.zeros((h + 4, w + 4), dtype=np.uint8), (0, 0), 1)
     holes = flood[1:-1, 1:-1] == 0
-    return (mask > 0) | holes
+    filled: Mask = (mask > 0) | holes
+    return filled

@@ -46,7 +46,7 @@ def thin(binary: U8) -> U8:
     padded[1:-1, 1:-1] = binary != 0
     _zhang_suen(padded)
     skel = padded[1:-1, 1:-1]
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(skel, connectivity=8)
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(skel, connectivity=8)
     small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < p.MIN_SKELETON_COMPONENT)
     small = small[small > 0]
     if small.size:
@@ -93,9 +93,16 @@ def _zhang_suen(img: U8) -> None:  # pragma: no cover - compiled
                 b = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9
                 if b < 2 or b > 6:
                     continue
-                a = ((p2 == 0 and p3 == 1) + (p3 == 0 and p4 == 1) + (p4 == 0 and p5 == 1)
-                     + (p5 == 0 and p6 == 1) + (p6 == 0 and p7 == 1) + (p7 == 0 and p8 == 1)
-                     + (p8 == 0 and p9 == 1) + (p9 == 0 and p2 == 1))
+                a = (
+                    (p2 == 0 and p3 == 1)
+                    + (p3 == 0 and p4 == 1)
+                    + (p4 == 0 and p5 == 1)
+                    + (p5 == 0 and p6 == 1)
+                    + (p6 == 0 and p7 == 1)
+                    + (p7 == 0 and p8 == 1)
+                    + (p8 == 0 and p9 == 1)
+                    + (p9 == 0 and p2 == 1)
+                )
                 if a != 1:
                     continue
                 if step == 0:

@@ -27,7 +27,7 @@ class Transparency:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def record(self, name: str, value: Any, elapsed_ms: float | None = None) -> None:
-        """Store a copy of one stage's output (arrays are copied so later stages can't alter them)."""
+        """Store a copy of one stage's output (arrays are copied, so nothing can alter them)."""
         self.stages[name] = value.copy() if isinstance(value, np.ndarray) else value
         if elapsed_ms is not None:
             self.timings_ms[name] = elapsed_ms

@@ -73,7 +73,8 @@ def error_rates(genuine: npt.ArrayLike, impostor: npt.ArrayLike) -> ErrorRates:
 
     FMR(t) is the share of impostor scores >= t, FNMR(t) the share of genuine scores < t.
     EER follows FVC: between the last threshold where FNMR <= FMR and the first where
-    FNMR >= FMR, the midpoint of the tighter bracket [min, max] of the two rates; FMRx is the lowest FNMR with FMR <= 1/x; ZeroFMR the lowest FNMR with FMR = 0.
+    FNMR >= FMR, the midpoint of the tighter bracket [min, max] of the two rates; FMRx is
+    the lowest FNMR with FMR <= 1/x; ZeroFMR the lowest FNMR with FMR = 0.
 
     References
     ----------
@@ -144,7 +145,7 @@ class Evaluation:
             "bytes_per_finger": self.bytes_per_finger,
             "minutiae_median": self.minutiae_median,
             "protocol": "error rates: FVC genuine pairs vs all-pairs impostors; 'fvc': FVC "
-                        "impostors (first impressions only)",
+            "impostors (first impressions only)",
         }
 
 
@@ -152,8 +153,9 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def extract_all(samples: Sequence[Sample], progress: Progress = _noop
-                ) -> tuple[list[Template | None], list[float], list[str]]:
+def extract_all(
+    samples: Sequence[Sample], progress: Progress = _noop
+) -> tuple[list[Template | None], list[float], list[str]]:
     """Extract every sample; failures become ``None`` with their reasons collected."""
     templates: list[Template | None] = []
     times: list[float] = []
@@ -174,8 +176,9 @@ def _score(a: PreparedTemplate | None, b: PreparedTemplate | None) -> float:
     return 0.0 if a is None or b is None else compare(a, b)
 
 
-def measure_throughput(prepared: Sequence[PreparedTemplate], *, min_gallery: int = 5000,
-                       budget_s: float = 1.0) -> float:
+def measure_throughput(
+    prepared: Sequence[PreparedTemplate], *, min_gallery: int = 5000, budget_s: float = 1.0
+) -> float:
     """Comparisons per second of 1:N search on one core.
 
     The gallery is the prepared templates tiled to at least `min_gallery` entries; probes are
@@ -197,8 +200,9 @@ def measure_throughput(prepared: Sequence[PreparedTemplate], *, min_gallery: int
     return n / max(time.perf_counter() - start, 1e-9)
 
 
-def evaluate(folder: str | Path, progress: Progress = _noop, *, throughput: bool = True
-             ) -> Evaluation:
+def evaluate(
+    folder: str | Path, progress: Progress = _noop, *, throughput: bool = True
+) -> Evaluation:
     """Run the FVC and all-pairs protocols on a folder of ``FINGER_IMPRESSION`` images."""
     samples = list_samples(folder)
     if not samples:
@@ -217,8 +221,9 @@ def evaluate(folder: str | Path, progress: Progress = _noop, *, throughput: bool
             genuine.append(s)
         else:
             impostor.append(s)
-            if a.impression == min_impression(samples, a.finger) and \
-                    b.impression == min_impression(samples, b.finger):
+            if a.impression == min_impression(samples, a.finger) and b.impression == min_impression(
+                samples, b.finger
+            ):
                 fvc_imp.append(s)
         if k % 200 == 0 or k == len(pairs) - 1:
             progress("compare", k + 1, len(pairs))
@@ -226,11 +231,16 @@ def evaluate(folder: str | Path, progress: Progress = _noop, *, throughput: bool
     cps = measure_throughput(ok) if throughput else 0.0
     counts = [len(t) for t in templates if t is not None]
     return Evaluation(
-        folder=str(folder), images=n, failed_enrolments=failed, genuine=genuine,
-        fvc_impostor=fvc_imp, impostor=impostor,
+        folder=str(folder),
+        images=n,
+        failed_enrolments=failed,
+        genuine=genuine,
+        fvc_impostor=fvc_imp,
+        impostor=impostor,
         all_pairs=error_rates(genuine, impostor) if genuine and impostor else _nan_rates(),
         fvc=error_rates(genuine, fvc_imp) if genuine and fvc_imp else _nan_rates(),
-        extract_ms=times, comparisons_per_s=cps,
+        extract_ms=times,
+        comparisons_per_s=cps,
         bytes_per_finger=pack(ok[:1]).bytes_per_finger if ok else 0,
         minutiae_median=float(np.median(counts)) if counts else 0.0,
     )
@@ -252,11 +262,15 @@ def mirror(template: Template) -> Template:
     source except by chance.
     """
     return Template(
-        width=template.width, height=template.height,
-        x=(template.width - 1 - template.x).astype(np.float32), y=template.y.copy(),
+        width=template.width,
+        height=template.height,
+        x=(template.width - 1 - template.x).astype(np.float32),
+        y=template.y.copy(),
         angle=np.mod(np.pi - template.angle, 2 * np.pi).astype(np.float32),
-        kind=template.kind.copy(), quality=template.quality.copy(),
-        image_quality=template.image_quality, finger_position=template.finger_position,
+        kind=template.kind.copy(),
+        quality=template.quality.copy(),
+        image_quality=template.image_quality,
+        finger_position=template.finger_position,
     )
 
 
@@ -298,8 +312,10 @@ def plot_histograms(result: Evaluation, path: str | Path) -> None:
     fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
     top = max([*result.genuine, *result.impostor, 1.0])
     bins = np.linspace(0, top, 50)
-    ax.hist(result.impostor, bins=bins, alpha=0.6, density=True, label="impostor (all pairs)")
-    ax.hist(result.genuine, bins=bins, alpha=0.6, density=True, label="genuine")
+    ax.hist(
+        result.impostor, bins=bins.tolist(), alpha=0.6, density=True, label="impostor (all pairs)"
+    )
+    ax.hist(result.genuine, bins=bins.tolist(), alpha=0.6, density=True, label="genuine")
     ax.set_xlabel("Calibrated score (-10 log10 FMR)")
     ax.set_ylabel("Density")
     ax.set_yscale("log")

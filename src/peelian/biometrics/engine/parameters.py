@@ -143,9 +143,35 @@ SCORE_SIMILARITY_WEIGHT: Final = 0.5
 # --- Score calibration ------------------------------------------------------------------------
 # Fitted by bench/bio_calibrate.py on 11,520 impostor comparisons (FVC2002 DB1_B all pairs of
 # different fingers, plus mirrored templates). Knots map raw similarity to -10*log10(FMR).
-CALIBRATION_RAW: Final = (0, 0.066056, 0.090668, 0.11102, 0.14005, 0.16742, 0.19092, 0.2036,
-                          0.2255, 0.25669, 0.26737, 0.2773, 0.28969)
-CALIBRATION_SCORE: Final = (0, 3.01, 5.229, 6.99, 10, 13.01, 15.23, 16.99, 20, 23.01, 25.23, 26.99,
-                            30)
+CALIBRATION_RAW: Final = (
+    0,
+    0.066056,
+    0.090668,
+    0.11102,
+    0.14005,
+    0.16742,
+    0.19092,
+    0.2036,
+    0.2255,
+    0.25669,
+    0.26737,
+    0.2773,
+    0.28969,
+)
+CALIBRATION_SCORE: Final = (
+    0,
+    3.01,
+    5.229,
+    6.99,
+    10,
+    13.01,
+    15.23,
+    16.99,
+    20,
+    23.01,
+    25.23,
+    26.99,
+    30,
+)
 CALIBRATION_TAIL_SLOPE: Final = 124.73
 """Score per unit of raw similarity beyond the last knot (exponential impostor tail)."""
