@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 import numpy.typing as npt
+import scipy.fft
 
 from . import parameters as p
-from ._frequency import Spectra, angular_weight, frequency_grid, hann2d
+from ._frequency import C64, Spectra, frequency_grid, hann2d
 
 F32 = npt.NDArray[np.float32]
 
@@ -40,15 +42,52 @@ def enhance(spectra: Spectra, orientation: F32, frequency: F32, coherence: F32) 
        performance evaluation", IEEE TPAMI 20(8), 1998.
     """
     radius, cos2, sin2 = frequency_grid()
-    f0 = frequency[:, None, None]
-    radial = np.exp(-0.5 * ((radius[None] - f0) / (p.FILTER_RADIAL_SIGMA * f0)) ** 2)
     coh = np.clip(coherence, 0.0, 1.0)
     sigma = p.FILTER_ANGULAR_SIGMA + (1.0 - coh) * (
         p.FILTER_ANGULAR_SIGMA_MAX - p.FILTER_ANGULAR_SIGMA
     )
-    angular = angular_weight(cos2, sin2, orientation, sigma.astype(np.float32))
-    filtered = np.fft.irfft2(spectra.spectra * (radial * angular), s=(p.STFT_BLOCK,) * 2)
+    filtered_spectra = _filter_blocks(
+        spectra.spectra,
+        radius,
+        cos2,
+        sin2,
+        orientation.astype(np.float32),
+        frequency.astype(np.float32),
+        sigma.astype(np.float32),
+        p.FILTER_RADIAL_SIGMA,
+    )
+    filtered = scipy.fft.irfft2(filtered_spectra, s=(p.STFT_BLOCK,) * 2, workers=1)
     return _overlap_add(filtered.astype(np.float32), spectra)
+
+
+@nb.njit(cache=True, nogil=True)
+def _filter_blocks(
+    sp: C64,
+    radius: F32,
+    cos2: F32,
+    sin2: F32,
+    orientation: F32,
+    freq: F32,
+    sigma: F32,
+    radial_sigma: float,
+) -> C64:  # pragma: no cover - compiled
+    """Multiply each block spectrum by its radial-Gaussian x angular (von Mises) window."""
+    n, h, w = sp.shape
+    out = np.zeros_like(sp)
+    for b in range(n):
+        f0 = freq[b]
+        rs = radial_sigma * f0
+        kappa = 1.0 / (4.0 * sigma[b] * sigma[b])
+        c = np.cos(2.0 * orientation[b] + np.pi)
+        s = np.sin(2.0 * orientation[b] + np.pi)
+        for i in range(h):
+            for j in range(w):
+                dr = (radius[i, j] - f0) / rs
+                if dr * dr > 16.0:
+                    continue
+                g = np.exp(-0.5 * dr * dr + kappa * (cos2[i, j] * c + sin2[i, j] * s - 1.0))
+                out[b, i, j] = sp[b, i, j] * np.float32(g)
+    return out
 
 
 def _overlap_add(blocks: F32, spectra: Spectra) -> F32:

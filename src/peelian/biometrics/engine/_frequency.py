@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 import numpy.typing as npt
-from numpy.lib.stride_tricks import sliding_window_view
+import scipy.fft
 from scipy.ndimage import median_filter
 
 from . import parameters as p
@@ -59,6 +60,19 @@ def frequency_grid() -> tuple[F32, F32, F32]:
     )
 
 
+@nb.njit(cache=True, nogil=True)
+def _gather(
+    padded: F32, y0: npt.NDArray[np.int32], x0: npt.NDArray[np.int32], window: F32
+) -> F32:  # pragma: no cover - compiled
+    b = window.shape[0]
+    out = np.empty((y0.shape[0], b, b), dtype=np.float32)
+    for k in range(y0.shape[0]):
+        for i in range(b):
+            for j in range(b):
+                out[k, i, j] = padded[y0[k] + i, x0[k] + j] * window[i, j]
+    return out
+
+
 def block_spectra(image: F32, block_mask: Mask) -> Spectra:
     """Cut the image into overlapping Hann-windowed blocks and transform the selected ones.
 
@@ -73,10 +87,12 @@ def block_spectra(image: F32, block_mask: Mask) -> Spectra:
     half = b // 2
     pad_b = (ny - 1) * step + b - h - half
     pad_r = (nx - 1) * step + b - w - half
-    padded = np.pad(image, ((half, pad_b), (half, pad_r)), mode="reflect")
-    blocks = sliding_window_view(padded, (b, b))[::step, ::step][:ny, :nx]
-    selected = blocks[block_mask] * hann2d()
-    spectra = np.fft.rfft2(selected).astype(np.complex64)
+    padded = np.pad(image.astype(np.float32), ((half, pad_b), (half, pad_r)), mode="reflect")
+    rows, cols = np.nonzero(block_mask)
+    selected = _gather(
+        padded, (rows * step).astype(np.int32), (cols * step).astype(np.int32), hann2d()
+    )
+    spectra = scipy.fft.rfft2(selected, workers=1).astype(np.complex64)
     return Spectra(spectra=spectra, block_mask=block_mask.copy(), shape=(h, w))
 
 
@@ -95,6 +111,39 @@ def angular_weight(cos2: F32, sin2: F32, orientation: F32, sigma: F32 | float) -
     kappa = 1.0 / (4.0 * sig * sig)
     weight: F32 = np.exp(kappa * (cos2[None] * c + sin2[None] * s - 1.0)).astype(np.float32)
     return weight
+
+
+@nb.njit(cache=True, nogil=True)
+def _block_frequency(
+    sp: C64, radius: F32, cos2: F32, sin2: F32, band: Mask, orientation: F32, kappa: float
+) -> tuple[F32, F32, F32]:  # pragma: no cover - compiled
+    n, h, w = sp.shape
+    freq = np.zeros(n, dtype=np.float32)
+    energy = np.zeros(n, dtype=np.float32)
+    wsum = np.zeros(n, dtype=np.float32)
+    for b in range(n):
+        c = np.cos(2.0 * orientation[b] + np.pi)
+        s = np.sin(2.0 * orientation[b] + np.pi)
+        total = 0.0
+        banded = 0.0
+        ws = 0.0
+        wr = 0.0
+        for i in range(h):
+            for j in range(w):
+                v = sp[b, i, j]
+                pw = v.real * v.real + v.imag * v.imag
+                if i == 0 and j == 0:
+                    continue
+                total += pw
+                if band[i, j]:
+                    banded += pw
+                    wt = pw * np.exp(kappa * (cos2[i, j] * c + sin2[i, j] * s - 1.0))
+                    ws += wt
+                    wr += wt * radius[i, j]
+        freq[b] = wr / ws if ws > 0 else 0.0
+        energy[b] = banded / total if total > 0 else 0.0
+        wsum[b] = ws
+    return freq, energy, wsum
 
 
 def ridge_frequency(spectra: Spectra, orientation: F32) -> tuple[F32, F32]:
@@ -126,15 +175,16 @@ def ridge_frequency(spectra: Spectra, orientation: F32) -> tuple[F32, F32]:
     .. [2] S. Chikkerur et al., Pattern Recognition 40(1), 2007.
     """
     radius, cos2, sin2 = frequency_grid()
-    sp = spectra.spectra
-    power = sp.real * sp.real + sp.imag * sp.imag
     band = (radius >= 1.0 / p.MAX_RIDGE_PERIOD) & (radius <= 1.0 / p.MIN_RIDGE_PERIOD)
-    banded = power * band
-    weight = banded * angular_weight(cos2, sin2, orientation, 0.35)
-    wsum = weight.sum(axis=(1, 2))
-    freq_sel = (weight * radius).sum(axis=(1, 2)) / np.maximum(wsum, 1e-12)
-    total = power.sum(axis=(1, 2)) - power[:, 0, 0]
-    energy_sel = banded.sum(axis=(1, 2)) / np.maximum(total, 1e-12)
+    freq_sel, energy_sel, wsum = _block_frequency(
+        spectra.spectra,
+        radius,
+        cos2,
+        sin2,
+        band,
+        orientation.astype(np.float32),
+        1.0 / (4.0 * p.FREQ_ANGULAR_SIGMA**2),
+    )
     grid = spectra.block_mask.shape
     ok = wsum > 0
     default = float(np.median(freq_sel[ok])) if ok.any() else 1.0 / p.DEFAULT_RIDGE_PERIOD

@@ -63,6 +63,8 @@ STFT_STEP: Final = 16
 MIN_RIDGE_PERIOD: Final = 5.0
 MAX_RIDGE_PERIOD: Final = 15.0
 DEFAULT_RIDGE_PERIOD: Final = 9.0
+FREQ_ANGULAR_SIGMA: Final = 0.35
+"""Angular width, in radians, of the spectral sector used to measure ridge frequency."""
 FREQ_SMOOTH_BLOCKS: Final = 3
 """Side, in blocks, of the median filter applied to the block ridge frequencies."""
 FILTER_RADIAL_SIGMA: Final = 0.35
