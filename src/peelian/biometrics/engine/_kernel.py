@@ -6,9 +6,14 @@ millions of candidates without allocating.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba as nb
 import numpy as np
 import numpy.typing as npt
+from llvmlite import ir  # type: ignore[import-untyped]
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -17,25 +22,32 @@ U64 = npt.NDArray[np.uint64]
 
 # Parameter vector layout (see _matcher.kernel_parameters).
 P_SEEDS, P_DTOL, P_ATOL, P_OTOL, P_MINCOMMON, P_REACH, P_DREL, P_DMIN, P_EATOL = range(9)
-P_MINOVER, P_SIMW = 9, 10
+P_MINOVER, P_SIMW, P_SEEDPROBE = 9, 10, 11
 # Output vector layout.
 O_PAIRS, O_SIM, O_CLOSE, O_AIN, O_BIN, O_ROT, O_TX, O_TY, O_CX, O_CY, O_EDGE, O_STRONG = range(12)
 O_RAW = 12
 OUT_SIZE = 13
 
-_M1 = np.uint64(0x5555555555555555)
-_M2 = np.uint64(0x3333333333333333)
-_M4 = np.uint64(0x0F0F0F0F0F0F0F0F)
-_H01 = np.uint64(0x0101010101010101)
+
+@intrinsic
+def _ctpop(typingctx: Any, x: Any) -> Any:  # pragma: no cover - compile-time code generation
+    """LLVM's population-count intrinsic (one POPCNT instruction on x86-64)."""
+    sig = types.uint64(types.uint64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        fnty = ir.FunctionType(ir.IntType(64), [ir.IntType(64)])
+        fn = cgutils.get_or_insert_function(  # type: ignore[no-untyped-call]
+            builder.module, fnty, "llvm.ctpop.i64"
+        )
+        return builder.call(fn, args)
+
+    return sig, codegen
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
 def popcount(v: np.uint64) -> int:  # pragma: no cover - compiled
-    """Number of set bits of a 64-bit word (SWAR)."""
-    v = v - ((v >> np.uint64(1)) & _M1)
-    v = (v & _M2) + ((v >> np.uint64(2)) & _M2)
-    v = (v + (v >> np.uint64(4))) & _M4
-    return int((v * _H01) >> np.uint64(56))
+    """Number of set bits of a 64-bit word."""
+    return int(_ctpop(v))  # type: ignore[call-arg]
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -44,59 +56,150 @@ def _adiff(a: float, b: float) -> float:  # pragma: no cover - compiled
     return 2.0 * np.pi - d if d > np.pi else d
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def masked_similarity(
+    abits: U64, avalid: U64, i: int, bbits: U64, bvalid: U64, j: int, min_common: int
+) -> float:  # pragma: no cover - compiled
+    """MCC bit similarity of two cylinders over the cells valid in both (0 if too few)."""
+    common = avalid[i] & bvalid[j]
+    if popcount(common) < min_common:
+        return 0.0
+    pa = 0
+    pb = 0
+    px = 0
+    for k in range(abits.shape[1]):
+        ca = abits[i, k] & common
+        cb = bbits[j, k] & common
+        pa += popcount(ca)
+        pb += popcount(cb)
+        px += popcount(ca ^ cb)
+    return 1.0 - px / (pa + pb) if pa + pb > 0 else 0.0
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _sim(
+    lsm: F32, i: int, j: int, abits: U64, avalid: U64, bbits: U64, bvalid: U64, mc: int
+) -> float:  # pragma: no cover - compiled
+    """Local similarity of a pair, computed on first use and cached in `lsm` (-1 = unknown)."""
+    v = lsm[i, j]
+    if v < 0:
+        v = np.float32(masked_similarity(abits, avalid, i, bbits, bvalid, j, mc))
+        lsm[i, j] = v
+    return float(v)
+
+
+BUCKET = 8.0
+"""Width, in pixels, of the x buckets that index a template's x-sorted minutiae."""
+
+
 @nb.njit(cache=True, nogil=True)
-def local_similarity(
+def x_index(bx: F32, nb_: int) -> I32:  # pragma: no cover - compiled
+    """``start[b]``: first minutia with x >= x[0] + b * BUCKET (minutiae sorted by x)."""
+    if nb_ == 0:
+        return np.zeros(1, dtype=np.int32)
+    nbuckets = int((bx[nb_ - 1] - bx[0]) / BUCKET) + 2
+    start = np.empty(nbuckets, dtype=np.int32)
+    j = 0
+    for b in range(nbuckets):
+        edge = bx[0] + b * BUCKET
+        while j < nb_ and bx[j] < edge:
+            j += 1
+        start[b] = j
+    return start
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _window_start(start: I32, bx: F32, xmin: float) -> int:  # pragma: no cover - compiled
+    b = int(np.floor((xmin - bx[0]) / BUCKET))
+    if b <= 0:
+        return 0
+    if b >= start.shape[0]:
+        return int(start[start.shape[0] - 1])
+    return int(start[b])
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _wrap(a: float) -> float:  # pragma: no cover - compiled
+    """An angle in (-2 pi, 4 pi) brought into [0, 2 pi) without a division."""
+    two_pi = 2.0 * np.pi
+    if a >= two_pi:
+        return a - two_pi
+    if a < 0.0:
+        return a + two_pi
+    return a
+
+
+@nb.njit(cache=True, nogil=True)
+def seed_pairs(
     abits: U64,
     avalid: U64,
+    arank: I32,
     na: int,
     bbits: U64,
     bvalid: U64,
     nb_: int,
-    min_common: int,
-    lsm: F32,
     seeds: int,
     si: I32,
     sj: I32,
 ) -> int:  # pragma: no cover - compiled
-    """MCC bit similarity of every cylinder pair into `lsm`; best `seeds` pairs into si/sj.
+    """The `seeds` most similar cylinder pairs, by whole-cylinder bit similarity.
 
-    A cylinder whose valid-cell word is zero is unusable and scores 0 against everything.
+    Only the first `na` probe minutiae in `arank` (best quality first) are considered.
+
+    This first stage ignores cell validity (so it costs four XOR/POPCNT per pair, in a loop
+    the compiler vectorises); the validity-masked similarity is computed later, only for
+    pairs an alignment brings together.
+    A cylinder whose valid-cell word is zero is unusable.
     """
     nd = abits.shape[1]
-    top = np.zeros(seeds, dtype=np.float32)
+    top = np.zeros(seeds, dtype=np.float64)
+    # Candidate words as planes (word, minutia) so the inner loop vectorises.
+    planes = np.empty((nd, nb_), dtype=np.uint64)
+    cb_all = np.zeros(nb_, dtype=np.float64)
+    usable = np.zeros(nb_, dtype=np.bool_)
+    for j in range(nb_):
+        c = 0
+        for k in range(nd):
+            planes[k, j] = bbits[j, k]
+            c += popcount(bbits[j, k])
+        cb_all[j] = c
+        usable[j] = bvalid[j] != 0 and c > 0
+    sims = np.empty(nb_, dtype=np.float64)
+    xs = np.empty(nb_, dtype=np.int64)
     count = 0
-    for i in range(na):
-        va = avalid[i]
+    for r in range(na):
+        i = arank[r]
+        if avalid[i] == 0:
+            continue
+        ca = 0
+        for k in range(nd):
+            ca += popcount(abits[i, k])
         for j in range(nb_):
-            common = va & bvalid[j]
-            sim = np.float32(0.0)
-            if popcount(common) >= min_common:
-                pa = 0
-                pb = 0
-                px = 0
-                for k in range(nd):
-                    ca = abits[i, k] & common
-                    cb = bbits[j, k] & common
-                    pa += popcount(ca)
-                    pb += popcount(cb)
-                    px += popcount(ca ^ cb)
-                if pa + pb > 0:
-                    sim = np.float32(1.0 - px / (pa + pb))
-            lsm[i, j] = sim
-            if sim > 0 and (count < seeds or sim > top[count - 1]):
-                # Insertion into the small sorted list of best pairs.
-                pos = count if count < seeds else seeds - 1
-                while pos > 0 and top[pos - 1] < sim:
-                    if pos < seeds:
-                        top[pos] = top[pos - 1]
-                        si[pos] = si[pos - 1]
-                        sj[pos] = sj[pos - 1]
-                    pos -= 1
-                top[pos] = sim
-                si[pos] = i
-                sj[pos] = j
-                if count < seeds:
-                    count += 1
+            xs[j] = 0
+        for k in range(nd):
+            w = abits[i, k]
+            for j in range(nb_):
+                xs[j] += popcount(w ^ planes[k, j])
+        for j in range(nb_):
+            sims[j] = 1.0 - xs[j] / (ca + cb_all[j] + 1e-9)
+        floor = top[count - 1] if count == seeds else 0.0
+        for j in range(nb_):
+            sim = sims[j]
+            if sim <= floor or not usable[j]:
+                continue
+            pos = count if count < seeds else seeds - 1
+            while pos > 0 and top[pos - 1] < sim:
+                if pos < seeds:
+                    top[pos] = top[pos - 1]
+                    si[pos] = si[pos - 1]
+                    sj[pos] = sj[pos - 1]
+                pos -= 1
+            top[pos] = sim
+            si[pos] = i
+            sj[pos] = j
+            if count < seeds:
+                count += 1
+            floor = top[count - 1] if count == seeds else 0.0
     return count
 
 
@@ -110,7 +213,12 @@ def _pairing(
     by: F32,
     ba: F32,
     nb_: int,
+    xstart: I32,
     lsm: F32,
+    abits: U64,
+    avalid: U64,
+    bbits: U64,
+    bvalid: U64,
     rot: float,
     tx: float,
     ty: float,
@@ -130,6 +238,7 @@ def _pairing(
     """
     dtol = prm[P_DTOL]
     atol = prm[P_ATOL]
+    mc = int(prm[P_MINCOMMON])
     otol2 = prm[P_OTOL] * prm[P_OTOL]
     dtol2 = dtol * dtol
     cr = np.cos(rot)
@@ -144,11 +253,16 @@ def _pairing(
         py = ay[i] - cy
         qx = px * cr + py * sr + tx
         qy = -px * sr + py * cr + ty
-        qa = aa[i] + rot
+        qa = _wrap(aa[i] + rot)
         inside = False
         best_j[i] = -1
         best_w[i] = 0.0
-        for j in range(nb_):
+        # Candidate minutiae are sorted by x: binary-search the start of the overlap window.
+        xmin = qx - prm[P_OTOL]
+        xmax = qx + prm[P_OTOL]
+        for j in range(_window_start(xstart, bx, xmin), nb_):
+            if bx[j] > xmax:
+                break
             dx = bx[j] - qx
             dy = by[j] - qy
             d2 = dx * dx + dy * dy
@@ -156,9 +270,12 @@ def _pairing(
                 inside = True
                 b_in[j] = True
                 if d2 < dtol2:
-                    da = _adiff(ba[j], qa)
+                    da = abs(ba[j] - qa)
+                    if da > np.pi:
+                        da = 2.0 * np.pi - da
                     if da < atol:
-                        w = (1.0 - np.sqrt(d2) / dtol) * (1.0 - da / atol) + lsm[i, j]
+                        sim = _sim(lsm, i, j, abits, avalid, bbits, bvalid, mc)
+                        w = (1.0 - np.sqrt(d2) / dtol) * (1.0 - da / atol) + sim
                         if w > best_w[i]:
                             best_w[i] = w
                             best_j[i] = j
@@ -184,6 +301,73 @@ def _pairing(
             s += lsm[i, j]
             g += best_w[i] - lsm[i, j]
     return k, s, g, a_in, bcount
+
+
+@nb.njit(cache=True, nogil=True)
+def _seed_evidence(
+    ax: F32,
+    ay: F32,
+    aa: F32,
+    na: int,
+    bx: F32,
+    by: F32,
+    ba: F32,
+    nb_: int,
+    xstart: I32,
+    lsm: F32,
+    abits: U64,
+    avalid: U64,
+    bbits: U64,
+    bvalid: U64,
+    rot: float,
+    tx: float,
+    ty: float,
+    cx: float,
+    cy: float,
+    prm: F64,
+) -> float:  # pragma: no cover - compiled
+    """Cheap evidence for an alignment hypothesis: best pair weight per probe minutia.
+
+    Like :func:`_pairing` without resolving double claims or counting the common area; used
+    only to rank hypotheses.
+    """
+    dtol = prm[P_DTOL]
+    atol = prm[P_ATOL]
+    mc = int(prm[P_MINCOMMON])
+    dtol2 = dtol * dtol
+    two_pi = 2.0 * np.pi
+    cr = np.cos(rot)
+    sr = np.sin(rot)
+    total = 0.0
+    for i in range(na):
+        px = ax[i] - cx
+        py = ay[i] - cy
+        qx = px * cr + py * sr + tx
+        qy = -px * sr + py * cr + ty
+        qa = _wrap(aa[i] + rot)
+        xmin = qx - dtol
+        xmax = qx + dtol
+        best = 0.0
+        for j in range(_window_start(xstart, bx, xmin), nb_):
+            if bx[j] > xmax:
+                break
+            dy = by[j] - qy
+            if dy * dy >= dtol2:
+                continue
+            dx = bx[j] - qx
+            d2 = dx * dx + dy * dy
+            if d2 >= dtol2:
+                continue
+            da = abs(ba[j] - qa)
+            if da > np.pi:
+                da = two_pi - da
+            if da < atol:
+                sim = _sim(lsm, i, j, abits, avalid, bbits, bvalid, mc)
+                w = (1.0 - np.sqrt(d2) / dtol) * (1.0 - da / atol) + sim
+                if w > best:
+                    best = w
+        total += best
+    return total
 
 
 @nb.njit(cache=True, nogil=True)
@@ -273,6 +457,7 @@ def compare_core(
     aa: F32,
     abits: U64,
     avalid: U64,
+    arank: I32,
     na: int,
     bx: F32,
     by: F32,
@@ -304,8 +489,21 @@ def compare_core(
         out[t] = 0.0
     if na == 0 or nb_ == 0:
         return 0.0
-    seeds = local_similarity(
-        abits, avalid, na, bbits, bvalid, nb_, int(prm[P_MINCOMMON]), lsm, int(prm[P_SEEDS]), si, sj
+    for i in range(na):
+        for j in range(nb_):
+            lsm[i, j] = -1.0
+    xstart = x_index(bx, nb_)
+    seeds = seed_pairs(
+        abits,
+        avalid,
+        arank,
+        min(na, int(prm[P_SEEDPROBE])),
+        bbits,
+        bvalid,
+        nb_,
+        int(prm[P_SEEDS]),
+        si,
+        sj,
     )
     best = -1.0
     brot = 0.0
@@ -317,7 +515,11 @@ def compare_core(
         i = si[t]
         j = sj[t]
         rot = ba[j] - aa[i]
-        k, s, g, ain, bin_ = _pairing(
+        if rot >= np.pi:
+            rot -= 2.0 * np.pi
+        elif rot < -np.pi:
+            rot += 2.0 * np.pi
+        ev = _seed_evidence(
             ax,
             ay,
             aa,
@@ -326,21 +528,21 @@ def compare_core(
             by,
             ba,
             nb_,
+            xstart,
             lsm,
+            abits,
+            avalid,
+            bbits,
+            bvalid,
             rot,
             bx[j],
             by[j],
             ax[i],
             ay[i],
             prm,
-            best_j,
-            best_w,
-            owner,
-            b_in,
-            work,
         )
-        if s + g > best:
-            best = s + g
+        if ev > best:
+            best = ev
             brot = rot
             btx = bx[j]
             bty = by[j]
@@ -357,7 +559,12 @@ def compare_core(
         by,
         ba,
         nb_,
+        xstart,
         lsm,
+        abits,
+        avalid,
+        bbits,
+        bvalid,
         brot,
         btx,
         bty,
@@ -381,7 +588,12 @@ def compare_core(
             by,
             ba,
             nb_,
+            xstart,
             lsm,
+            abits,
+            avalid,
+            bbits,
+            bvalid,
             rot,
             tx,
             ty,

@@ -35,7 +35,9 @@ class PreparedTemplate:
     valid: U64
     """``(n,)`` valid-cell words; zero for cylinders too empty to compare."""
     index: I32
-    """Index of each prepared minutia in the source template."""
+    """Index of each prepared minutia in the source template (minutiae are sorted by x)."""
+    rank: I32
+    """Prepared minutiae ordered by decreasing quality (for choosing alignment seeds)."""
 
     def __len__(self) -> int:
         return len(self.x)
@@ -54,7 +56,8 @@ def prepare(template: Template) -> PreparedTemplate:
     """
     bits, valid, usable = cylinders(template)
     order = np.argsort(-template.quality.astype(np.int32), kind="stable")[: p.MATCH_MINUTIAE]
-    order = np.sort(order)
+    # The kernel expects minutiae sorted by x (it binary-searches overlap windows).
+    order = order[np.argsort(np.round(template.x[order]), kind="stable")]
     # Quantise as a packed gallery stores them, so 1:1 and 1:N scores agree exactly.
     x, y, angle = quantise(template.x[order], template.y[order], template.angle[order])
     return PreparedTemplate(
@@ -65,6 +68,7 @@ def prepare(template: Template) -> PreparedTemplate:
         bits=np.ascontiguousarray(bits[order]),
         valid=np.where(usable[order], valid[order], np.uint64(0)).astype(np.uint64),
         index=order.astype(np.int32),
+        rank=np.argsort(-template.quality[order].astype(np.int32), kind="stable").astype(np.int32),
     )
 
 
@@ -104,6 +108,7 @@ def kernel_parameters() -> F64:
             p.EDGE_ANGLE,
             p.SCORE_MIN_OVERLAP,
             p.SCORE_SIMILARITY_WEIGHT,
+            p.SEED_PROBE_MINUTIAE,
         ],
         dtype=np.float64,
     )
@@ -135,6 +140,7 @@ class Workspace:
                 a.angle,
                 a.bits,
                 a.valid,
+                a.rank,
                 len(a),
                 b.x,
                 b.y,

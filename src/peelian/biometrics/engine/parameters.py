@@ -120,8 +120,10 @@ MCC_MIN_NEIGHBOURS: Final = 2
 # --- Matcher: consolidation -------------------------------------------------------------------
 MATCH_MINUTIAE: Final = 44
 """Minutiae compared per template (best quality first); keeps a packed gallery entry <= 2 KiB."""
-SEED_PAIRS: Final = 8
+SEED_PAIRS: Final = 6
 """Alignment hypotheses tried per comparison (best local similarities first)."""
+SEED_PROBE_MINUTIAE: Final = 44
+"""Only this many of the probe's best minutiae are searched for alignment seeds."""
 PAIR_DISTANCE: Final = 14.0
 """Largest distance between two minutiae paired under the global alignment."""
 PAIR_ANGLE: Final = 0.5
@@ -147,17 +149,17 @@ SCORE_SIMILARITY_WEIGHT: Final = 0.5
 # different fingers, plus mirrored templates). Knots map raw similarity to -10*log10(FMR).
 CALIBRATION_RAW: Final = (
     0,
-    0.066056,
-    0.090668,
-    0.11102,
-    0.14005,
-    0.16742,
-    0.19092,
-    0.2036,
-    0.2255,
-    0.25669,
-    0.26737,
-    0.2773,
+    0.062566,
+    0.085021,
+    0.10584,
+    0.13536,
+    0.16133,
+    0.18772,
+    0.20006,
+    0.22301,
+    0.25361,
+    0.2666,
+    0.27212,
     0.28969,
 )
 CALIBRATION_SCORE: Final = (
@@ -175,5 +177,5 @@ CALIBRATION_SCORE: Final = (
     26.99,
     30,
 )
-CALIBRATION_TAIL_SLOPE: Final = 124.73
+CALIBRATION_TAIL_SLOPE: Final = 121.45
 """Score per unit of raw similarity beyond the last knot (exponential impostor tail)."""
