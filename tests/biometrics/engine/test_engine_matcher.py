@@ -72,6 +72,20 @@ class TestCompare:
         for old, new in zip(before, (a.x, a.y, a.angle, b.x, b.y, b.angle), strict=True):
             np.testing.assert_array_equal(old, new)
 
+    def test_template_of_unknown_size_and_offset_matches(self, fvc_template) -> None:
+        b = fvc_template("101_2")
+        moved = engine.Template(
+            width=0,
+            height=0,
+            x=b.x - 200,
+            y=b.y + 900,
+            angle=b.angle,
+            kind=b.kind,
+            quality=b.quality,
+        )
+        a = fvc_template("101_1")
+        assert engine.compare(a, moved) == pytest.approx(engine.compare(a, b), rel=1e-6)
+
     def test_empty_template_scores_zero(self, fvc_template) -> None:
         empty = engine.Template(width=300, height=300)
         assert engine.compare(fvc_template("101_1"), empty) == 0.0

@@ -25,24 +25,35 @@ def cell_offsets() -> tuple[F32, F32]:
     return u[inside].astype(np.float32), v[inside].astype(np.float32)
 
 
-def _hull_mask(t: Template) -> tuple[npt.NDArray[np.uint8], int]:
-    """Convex hull of the minutiae grown by ``MCC_HULL_MARGIN``, on a coarse raster."""
+def _hull_mask(t: Template) -> tuple[npt.NDArray[np.uint8], int, int]:
+    """Convex hull of the minutiae grown by ``MCC_HULL_MARGIN``, on a coarse raster.
+
+    Returns the raster and the x and y offsets that map a position to raster cells
+    (``cell = int((position + offset) / FIELD_SCALE)``); the raster covers the image and any
+    minutiae outside it (templates from other systems may not fit their stated size).
+    """
     s = p.FIELD_SCALE
-    pad = int(p.MCC_RADIUS) + s
-    h = (t.height + 2 * pad) // s + 1
-    w = (t.width + 2 * pad) // s + 1
+    margin = int(p.MCC_RADIUS) + s
+    lo_x = min(0.0, float(t.x.min())) if len(t) else 0.0
+    lo_y = min(0.0, float(t.y.min())) if len(t) else 0.0
+    hi_x = max(float(t.width), float(t.x.max()) + 1) if len(t) else float(t.width)
+    hi_y = max(float(t.height), float(t.y.max()) + 1) if len(t) else float(t.height)
+    padx = margin - int(np.floor(lo_x))
+    pady = margin - int(np.floor(lo_y))
+    h = int(hi_y + pady + margin) // s + 1
+    w = int(hi_x + padx + margin) // s + 1
     canvas = np.zeros((h, w), dtype=np.uint8)
     if len(t) == 0:
-        return canvas, pad
-    pts = np.stack([(t.x + pad) / s, (t.y + pad) / s], axis=1).astype(np.int32)
+        return canvas, padx, pady
+    pts = np.stack([(t.x + padx) / s, (t.y + pady) / s], axis=1).astype(np.int32)
     if len(t) >= 3:
         cv2.fillConvexPoly(canvas, cv2.convexHull(pts), 1)
     else:
         cv2.polylines(canvas, [pts.reshape(-1, 1, 2)], False, 1)
     if not canvas.any():
-        return canvas, pad
+        return canvas, padx, pady
     dist = cv2.distanceTransform(1 - canvas, cv2.DIST_L2, 3)
-    return (dist * s <= p.MCC_HULL_MARGIN).astype(np.uint8), pad
+    return (dist * s <= p.MCC_HULL_MARGIN).astype(np.uint8), padx, pady
 
 
 def cylinders(t: Template) -> tuple[U64, U64, Mask]:
@@ -70,7 +81,7 @@ def cylinders(t: Template) -> tuple[U64, U64, Mask]:
        and matching technique for fingerprint recognition", IEEE TPAMI 32(12), 2010.
     """
     cu, cv = cell_offsets()
-    hull, pad = _hull_mask(t)
+    hull, padx, pady = _hull_mask(t)
     return _cylinders(
         t.x.astype(np.float32),
         t.y.astype(np.float32),
@@ -78,7 +89,8 @@ def cylinders(t: Template) -> tuple[U64, U64, Mask]:
         cu,
         cv,
         hull,
-        pad,
+        padx,
+        pady,
         p.FIELD_SCALE,
         p.MCC_ANGULAR_CELLS,
         p.MCC_SIGMA_S,
@@ -98,7 +110,8 @@ def _cylinders(
     cu: F32,
     cv: F32,
     hull: npt.NDArray[np.uint8],
-    pad: int,
+    padx: int,
+    pady: int,
     scale: int,
     nd: int,
     sigma_s: float,
@@ -124,8 +137,8 @@ def _cylinders(
         for c in range(nc):
             px = x[i] + cu[c] * ux + cv[c] * vx
             py = y[i] + cu[c] * uy + cv[c] * vy
-            gx = int((px + pad) / scale)
-            gy = int((py + pad) / scale)
+            gx = int((px + padx) / scale)
+            gy = int((py + pady) / scale)
             if 0 <= gx < hw and 0 <= gy < hh and hull[gy, gx]:
                 valid[i] |= np.uint64(1) << np.uint64(c)
                 nvalid += 1
