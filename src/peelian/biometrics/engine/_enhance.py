@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import numba as nb
 import numpy as np
 import numpy.typing as npt
 import scipy.fft
 
 from . import parameters as p
-from ._frequency import C64, Spectra, frequency_grid, hann2d
+from ._frequency import C64, Spectra, block_grid, frequency_grid, hann2d
 
 F32 = npt.NDArray[np.float32]
 
@@ -57,7 +59,7 @@ def enhance(spectra: Spectra, orientation: F32, frequency: F32, coherence: F32) 
         p.FILTER_RADIAL_SIGMA,
     )
     filtered = scipy.fft.irfft2(filtered_spectra, s=(p.STFT_BLOCK,) * 2, workers=1)
-    return _overlap_add(filtered.astype(np.float32), spectra)
+    return _overlap_add(filtered.astype(np.float32, copy=False), spectra)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -91,30 +93,60 @@ def _filter_blocks(
 
 
 def _overlap_add(blocks: F32, spectra: Spectra) -> F32:
-    """Sum windowed blocks back into an image.
+    """Sum the windowed blocks back into an image.
 
-    Blocks whose grid indices agree modulo ``block / step`` do not overlap, so each such group
-    is tiled in one reshape.
+    The sum is divided by the squared windows of *all* blocks of the grid, so the output
+    fades to zero where the analysed (foreground) blocks end.
     """
-    b, step = p.STFT_BLOCK, p.STFT_STEP
+    rows, cols = np.nonzero(spectra.block_mask)
     h, w = spectra.shape
-    ny, nx = spectra.block_mask.shape
+    out = _accumulate(
+        blocks,
+        (rows * p.STFT_STEP).astype(np.int32),
+        (cols * p.STFT_STEP).astype(np.int32),
+        hann2d(),
+        h,
+        w,
+    )
+    norm = _window_norm(h, w)
+    return np.asarray(out / norm, dtype=np.float32)
+
+
+@functools.lru_cache(maxsize=8)
+def _window_norm(h: int, w: int) -> F32:
+    """Summed squared windows of every block of the grid covering an h x w image."""
+    ny, nx = block_grid((h, w))
+    rows, cols = np.divmod(np.arange(ny * nx), nx)
     win = hann2d()
-    grid = np.zeros((ny, nx, b, b), dtype=np.float32)
-    grid[spectra.block_mask] = blocks * win
-    norm_grid = np.broadcast_to(win * win, (ny, nx, b, b))
-    oh, ow = (ny + b // step) * step + b, (nx + b // step) * step + b
-    out = np.zeros((oh, ow), dtype=np.float32)
-    norm = np.zeros((oh, ow), dtype=np.float32)
-    groups = b // step
-    for pi in range(groups):
-        for pj in range(groups):
-            for src, dst in ((grid, out), (norm_grid, norm)):
-                sub = src[pi::groups, pj::groups]
-                r, c = sub.shape[:2]
-                tiled = sub.transpose(0, 2, 1, 3).reshape(r * b, c * b)
-                y0, x0 = pi * step, pj * step
-                dst[y0 : y0 + r * b, x0 : x0 + c * b] += tiled
+    ones = np.broadcast_to(win, (ny * nx, *win.shape)).astype(np.float32)
+    norm = _accumulate(
+        ones,
+        (rows * p.STFT_STEP).astype(np.int32),
+        (cols * p.STFT_STEP).astype(np.int32),
+        win,
+        h,
+        w,
+    )
+    norm = np.maximum(norm, 1e-6)
+    norm.setflags(write=False)
+    return norm
+
+
+@nb.njit(cache=True, nogil=True)
+def _accumulate(
+    blocks: F32, y0: npt.NDArray[np.int32], x0: npt.NDArray[np.int32], win: F32, h: int, w: int
+) -> F32:  # pragma: no cover - compiled
+    """Sum of ``blocks * window`` placed at their positions (origins padded by half a block)."""
+    b = win.shape[0]
     half = b // 2
-    res = out / np.maximum(norm, 1e-6)
-    return np.ascontiguousarray(res[half : half + h, half : half + w])
+    out = np.zeros((h, w), dtype=np.float32)
+    for k in range(blocks.shape[0]):
+        for i in range(b):
+            y = y0[k] + i - half
+            if y < 0 or y >= h:
+                continue
+            for j in range(b):
+                x = x0[k] + j - half
+                if 0 <= x < w:
+                    out[y, x] += blocks[k, i, j] * win[i, j]
+    return out

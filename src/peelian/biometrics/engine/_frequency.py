@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numba as nb
@@ -39,6 +40,7 @@ def block_grid(shape: tuple[int, int]) -> tuple[int, int]:
     return (shape[0] - 1) // step + 1, (shape[1] - 1) // step + 1
 
 
+@functools.cache
 def hann2d() -> npt.NDArray[np.float32]:
     """The 2-D periodic Hann window of one block."""
     b = p.STFT_BLOCK
@@ -46,6 +48,7 @@ def hann2d() -> npt.NDArray[np.float32]:
     return np.outer(hann, hann).astype(np.float32)
 
 
+@functools.cache
 def frequency_grid() -> tuple[F32, F32, F32]:
     """Radius (cycles/pixel) and doubled-angle cosine/sine of every half-plane frequency."""
     b = p.STFT_BLOCK
@@ -92,7 +95,7 @@ def block_spectra(image: F32, block_mask: Mask) -> Spectra:
     selected = _gather(
         padded, (rows * step).astype(np.int32), (cols * step).astype(np.int32), hann2d()
     )
-    spectra = scipy.fft.rfft2(selected, workers=1).astype(np.complex64)
+    spectra = scipy.fft.rfft2(selected, workers=1).astype(np.complex64, copy=False)
     return Spectra(spectra=spectra, block_mask=block_mask.copy(), shape=(h, w))
 
 
