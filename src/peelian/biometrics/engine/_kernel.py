@@ -25,8 +25,8 @@ P_SEEDS, P_DTOL, P_ATOL, P_OTOL, P_MINCOMMON, P_REACH, P_DREL, P_DMIN, P_EATOL =
 P_MINOVER, P_SIMW, P_SEEDPROBE = 9, 10, 11
 # Output vector layout.
 O_PAIRS, O_SIM, O_CLOSE, O_AIN, O_BIN, O_ROT, O_TX, O_TY, O_CX, O_CY, O_EDGE, O_STRONG = range(12)
-O_RAW = 12
-OUT_SIZE = 13
+O_RAW, O_SEED = 12, 13
+OUT_SIZE = 14
 
 
 @intrinsic
@@ -629,4 +629,5 @@ def compare_core(
     out[O_EDGE] = edge
     out[O_STRONG] = strong
     out[O_RAW] = raw
+    out[O_SEED] = best
     return float(raw)
