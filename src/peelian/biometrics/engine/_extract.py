@@ -106,7 +106,8 @@ def extract(
     if int(mask.sum()) < p.MIN_FOREGROUND_PIXELS or mask.mean() < p.MIN_FOREGROUND_FRACTION:
         raise ExtractionError("no fingerprint found: the image has too little ridge area")
     s = p.STFT_STEP // p.FIELD_SCALE
-    analysed = cv2.dilate(field_mask.astype(np.uint8), np.ones((5, 5), np.uint8))[::s, ::s] > 0
+    grow = np.ones((p.ANALYSIS_MARGIN_CELLS,) * 2, np.uint8)
+    analysed = cv2.dilate(field_mask.astype(np.uint8), grow)[::s, ::s] > 0
     spectra = block_spectra(norm, analysed)
     block_orientation = orientation[::s, ::s][analysed]
     frequency, energy = ridge_frequency(spectra, block_orientation)

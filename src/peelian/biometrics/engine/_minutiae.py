@@ -188,7 +188,7 @@ def _pair_filter(x: F32, y: F32, angle: F32, kind: U8) -> Mask:
     ux = np.cos(angle)[:, None]
     uy = -np.sin(angle)[:, None]
     ahead = -(ux * -dxm + uy * -dym) / np.maximum(dist, 1e-6)
-    facing &= ahead > np.cos(p.BREAK_ANGLE + 0.3)
+    facing &= ahead > np.cos(p.BREAK_AHEAD_ANGLE)
     bad |= facing.any(axis=1)
     return bad
 

@@ -48,7 +48,7 @@ def segment(image: F32, coherence: F32) -> Mask:
     mean = cv2.blur(image, (k, k))
     var = np.maximum(cv2.blur(image * image, (k, k)) - mean * mean, 0.0)
     std = coarse(np.sqrt(var))
-    ref = float(np.percentile(std, 95))
+    ref = float(np.percentile(std, p.SEGMENT_REFERENCE_PERCENTILE))
     raw = (std > p.SEGMENT_CONTRAST * ref) & (coherence > p.SEGMENT_COHERENCE)
     ell = cv2.MORPH_ELLIPSE
     close = 2 * (p.SEGMENT_CLOSE // (2 * p.FIELD_SCALE)) + 1

@@ -35,6 +35,8 @@ SEGMENT_WINDOW: Final = 17
 SEGMENT_CONTRAST: Final = 0.3
 """A pixel is foreground when its local standard deviation exceeds this fraction of the
 robust (95th percentile) local standard deviation of the image."""
+SEGMENT_REFERENCE_PERCENTILE: Final = 95.0
+"""Percentile of local contrast taken as the image's own (robust) ridge contrast."""
 SEGMENT_COHERENCE: Final = 0.15
 """Minimum orientation coherence for a foreground pixel."""
 SEGMENT_CLOSE: Final = 15
@@ -63,6 +65,8 @@ STFT_STEP: Final = 16
 MIN_RIDGE_PERIOD: Final = 5.0
 MAX_RIDGE_PERIOD: Final = 15.0
 DEFAULT_RIDGE_PERIOD: Final = 9.0
+ANALYSIS_MARGIN_CELLS: Final = 5
+"""Blocks within this many field cells of the foreground are analysed and enhanced."""
 FREQ_ANGULAR_SIGMA: Final = 0.35
 """Angular width, in radians, of the spectral sector used to measure ridge frequency."""
 FREQ_SMOOTH_BLOCKS: Final = 3
@@ -87,6 +91,8 @@ BREAK_DISTANCE: Final = 16.0
 """Two endings closer than this that face each other are a broken ridge; both are removed."""
 BREAK_ANGLE: Final = 0.6
 """Tolerance, in radians, on the two endings of a broken ridge pointing in opposite ways."""
+BREAK_AHEAD_ANGLE: Final = 0.9
+"""The gap of a broken ridge must lie within this angle of each ending's direction."""
 BORDER_FULL_QUALITY: Final = 40.0
 """Minutiae this far from the border or more keep their full quality."""
 SPUR_LENGTH: Final = 14
@@ -124,6 +130,8 @@ SEED_PAIRS: Final = 6
 """Alignment hypotheses tried per comparison (best local similarities first)."""
 SEED_PROBE_MINUTIAE: Final = 44
 """Only this many of the probe's best minutiae are searched for alignment seeds."""
+X_BUCKET: Final = 8.0
+"""Width, in pixels, of the x buckets indexing a template's x-sorted minutiae (speed only)."""
 PAIR_DISTANCE: Final = 14.0
 """Largest distance between two minutiae paired under the global alignment."""
 PAIR_ANGLE: Final = 0.5
