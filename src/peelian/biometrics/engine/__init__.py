@@ -12,8 +12,26 @@ Typical use::
     if score >= engine.fmr_to_score(1e-4):  # 40: one false match in 10,000 impostors
         ...
 
-For 1:N, :func:`pack` prepared templates into a :class:`PreparedGallery` once and
-:func:`search` it with each probe.
+For 1:N, :func:`pack` templates into a :class:`PreparedGallery` once and :func:`search` it
+with each probe (:func:`prepare` the probe once when it is searched against several shards).
+
+Design
+------
+Extraction (``_extract.extract`` reads as the pipeline): resample to 500 ppi; normalise;
+gradient-tensor orientation field and coherence on 4-pixel cells; contrast/coherence
+segmentation; short-time Fourier analysis of 48-pixel Hann blocks every 16 pixels; ridge
+frequency per block; contextual filtering in the frequency domain (radial x angular window,
+the STFT counterpart of Gabor filtering); sign binarisation; Zhang-Suen thinning; crossing-
+number minutiae traced along the skeleton for direction; removal of border minutiae, spurs,
+bridges, fragments, clusters and broken-ridge pairs; quality from coherence, clarity, area.
+
+Matching: each minutia gets a bit-packed Minutia Cylinder-Code style descriptor (8x8 spatial
+cells within 70 px, 4 direction sections, plus a valid-cell word). A cheap whole-cylinder
+similarity shortlists seed pairs; each seed defines a rigid alignment, ranked by how well it
+pairs minutiae (closeness plus validity-masked cylinder similarity); the best is refitted by
+least squares, and its pairs are checked edge by edge (lengths and relative angles), which
+tolerates skin distortion. The evidence, normalised by the minutiae in the common area, is
+mapped to ``-10 log10(FMR)`` by knots fitted on impostor comparisons.
 """
 
 from ._explain import Explanation, explain, render_comparison
