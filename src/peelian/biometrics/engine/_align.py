@@ -17,7 +17,7 @@ U64 = npt.NDArray[np.uint64]
 
 # Parameter vector layout (see _matcher.kernel_parameters).
 P_SEEDS, P_DTOL, P_ATOL, P_OTOL, P_MINCOMMON, P_REACH, P_DREL, P_DMIN, P_EATOL = range(9)
-P_MINOVER, P_SIMW, P_SEEDPROBE = 9, 10, 11
+P_MINOVER, P_SIMW, P_SEEDPROBE, P_SEEDEVAL = 9, 10, 11, 12
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -171,6 +171,7 @@ def _seed_evidence(
     ax: F32,
     ay: F32,
     aa: F32,
+    arank: I32,
     na: int,
     bx: F32,
     by: F32,
@@ -191,8 +192,8 @@ def _seed_evidence(
 ) -> float:  # pragma: no cover - compiled
     """Cheap evidence for an alignment hypothesis: best pair weight per probe minutia.
 
-    Like :func:`_pairing` without resolving double claims or counting the common area; used
-    only to rank hypotheses.
+    Like :func:`_pairing` without resolving double claims or counting the common area, and
+    over the probe's ``SEED_EVIDENCE_MINUTIAE`` best minutiae only; used to rank hypotheses.
     """
     dtol = prm[P_DTOL]
     atol = prm[P_ATOL]
@@ -202,7 +203,8 @@ def _seed_evidence(
     cr = np.cos(rot)
     sr = np.sin(rot)
     total = 0.0
-    for i in range(na):
+    for r in range(min(na, int(prm[P_SEEDEVAL]))):
+        i = arank[r]
         px = ax[i] - cx
         py = ay[i] - cy
         qx = px * cr + py * sr + tx

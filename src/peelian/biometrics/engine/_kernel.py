@@ -107,6 +107,7 @@ def compare_core(
             ax,
             ay,
             aa,
+            arank,
             na,
             bx,
             by,

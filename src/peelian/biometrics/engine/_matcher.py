@@ -109,6 +109,7 @@ def kernel_parameters() -> F64:
             p.SCORE_MIN_OVERLAP,
             p.SCORE_SIMILARITY_WEIGHT,
             p.SEED_PROBE_MINUTIAE,
+            p.SEED_EVIDENCE_MINUTIAE,
         ],
         dtype=np.float64,
     )

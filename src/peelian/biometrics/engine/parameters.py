@@ -130,6 +130,8 @@ SEED_PAIRS: Final = 6
 """Alignment hypotheses tried per comparison (best local similarities first)."""
 SEED_PROBE_MINUTIAE: Final = 44
 """Only this many of the probe's best minutiae are searched for alignment seeds."""
+SEED_EVIDENCE_MINUTIAE: Final = 44
+"""Alignment hypotheses are ranked on this many of the probe's best minutiae."""
 X_BUCKET: Final = 8.0
 """Width, in pixels, of the x buckets indexing a template's x-sorted minutiae (speed only)."""
 PAIR_DISTANCE: Final = 14.0
