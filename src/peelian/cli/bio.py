@@ -106,7 +106,8 @@ def _stages_png(hook: engine.Transparency, template: engine.Template) -> bytes:
     empty = engine.Explanation(
         pairs=np.zeros((0, 2), np.int32), rotation=0.0, translation=(0.0, 0.0), score=0.0
     )
-    drawn = engine.render_comparison(image, template, skel, template, empty)
+    caption = f"{len(template)} minutiae, image quality {template.image_quality}"
+    drawn = engine.render_comparison(image, template, skel, template, empty, title=caption)
     panel = np.asarray(cv2.imdecode(np.frombuffer(drawn, np.uint8), cv2.IMREAD_COLOR))
     enh_bgr = cv2.cvtColor(enh, cv2.COLOR_GRAY2BGR)
     enh_pad = np.full((panel.shape[0], enh_bgr.shape[1], 3), 255, np.uint8)

@@ -100,11 +100,14 @@ def render_comparison(
     image_b: ImageSource,
     template_b: Template,
     explanation: Explanation,
+    *,
+    title: str | None = None,
 ) -> bytes:
     """Draw both prints side by side with their minutiae and the pairs; return PNG bytes.
 
     Paired minutiae are green and joined by lines; unpaired ones are red. The images are
     read like :func:`load_image` (so they must be the images the templates came from).
+    `title` replaces the default caption (score, pairs, rotation).
     """
     a = _draw_minutiae(load_image(image_a), template_a, set(explanation.pairs[:, 0].tolist()))
     b = _draw_minutiae(load_image(image_b), template_b, set(explanation.pairs[:, 1].tolist()))
@@ -119,7 +122,7 @@ def render_comparison(
         p = (round(float(template_a.x[i])), 28 + round(float(template_a.y[i])))
         q = (off + round(float(template_b.x[j])), 28 + round(float(template_b.y[j])))
         cv2.line(canvas, p, q, palette[n % len(palette)], 1, cv2.LINE_AA)
-    label = (
+    label = title or (
         f"score {explanation.score:.1f}  pairs {len(explanation.pairs)}  rotation "
         f"{np.degrees(explanation.rotation):.0f} deg"
     )
