@@ -2,6 +2,11 @@
 
 Everything here works on preallocated buffers so that one probe can be compared with
 millions of candidates without allocating much.
+
+Numba's on-disk cache (``cache=True``) only notices edits to the file that defines a compiled
+function, not to the files of functions it calls: after editing ``_bits.py`` or
+``_align.py``, delete the ``*.nbi``/``*.nbc`` files under ``__pycache__`` (installed packages
+are unaffected, as they start without a cache).
 """
 
 from __future__ import annotations
