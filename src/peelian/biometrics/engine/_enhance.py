@@ -82,13 +82,14 @@ def _filter_blocks(
         kappa = 1.0 / (4.0 * sigma[b] * sigma[b])
         c = np.cos(2.0 * orientation[b] + np.pi)
         s = np.sin(2.0 * orientation[b] + np.pi)
+        inv = 1.0 / rs
         for i in range(h):
             for j in range(w):
-                dr = (radius[i, j] - f0) / rs
-                if dr * dr > 16.0:
-                    continue
-                g = np.exp(-0.5 * dr * dr + kappa * (cos2[i, j] * c + sin2[i, j] * s - 1.0))
-                out[b, i, j] = sp[b, i, j] * np.float32(g)
+                dr = (radius[i, j] - f0) * inv
+                e = -0.5 * dr * dr + kappa * (cos2[i, j] * c + sin2[i, j] * s - 1.0)
+                # Weights below exp(-7) (0.1 %) are left at zero: they change nothing visible.
+                if e > -7.0:
+                    out[b, i, j] = sp[b, i, j] * np.float32(np.exp(e))
     return out
 
 

@@ -71,8 +71,9 @@ def _gather(
     out = np.empty((y0.shape[0], b, b), dtype=np.float32)
     for k in range(y0.shape[0]):
         for i in range(b):
+            row = padded[y0[k] + i, x0[k] : x0[k] + b]
             for j in range(b):
-                out[k, i, j] = padded[y0[k] + i, x0[k] + j] * window[i, j]
+                out[k, i, j] = row[j] * window[i, j]
     return out
 
 

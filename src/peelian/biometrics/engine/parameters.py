@@ -159,15 +159,15 @@ SCORE_SIMILARITY_WEIGHT: Final = 0.5
 # different fingers, plus mirrored templates). Knots map raw similarity to -10*log10(FMR).
 CALIBRATION_RAW: Final = (
     0,
-    0.062566,
-    0.085021,
-    0.10584,
+    0.062592,
+    0.085135,
+    0.10601,
     0.13536,
-    0.16133,
-    0.18772,
-    0.20006,
-    0.22301,
-    0.25361,
+    0.16149,
+    0.188,
+    0.20047,
+    0.22233,
+    0.25319,
     0.2666,
     0.27212,
     0.28969,
@@ -187,5 +187,5 @@ CALIBRATION_SCORE: Final = (
     26.99,
     30,
 )
-CALIBRATION_TAIL_SLOPE: Final = 121.45
+CALIBRATION_TAIL_SLOPE: Final = 122.47
 """Score per unit of raw similarity beyond the last knot (exponential impostor tail)."""
