@@ -133,6 +133,23 @@ class TestGallery:
         np.testing.assert_allclose(scores, expected, rtol=1e-5, atol=1e-4)
         assert int(np.argmax(scores)) in (0, 1, 2)
 
+    def test_oversized_prepared_template_is_refused(self, fvc_template) -> None:
+        n = 60
+        big = engine.PreparedTemplate(
+            x=np.zeros(n, np.float32),
+            y=np.zeros(n, np.float32),
+            angle=np.zeros(n, np.float32),
+            kind=np.ones(n, np.uint8),
+            bits=np.zeros((n, 4), np.uint64),
+            valid=np.zeros(n, np.uint64),
+            index=np.arange(n, dtype=np.int32),
+            rank=np.arange(n, dtype=np.int32),
+        )
+        with pytest.raises(ValueError, match="at most"):
+            engine.compare(big, fvc_template("101_1"))
+        with pytest.raises(ValueError, match="at most"):
+            engine.search(big, engine.pack([fvc_template("101_1")]))
+
     def test_packed_entry_fits_two_kilobytes(self, fvc_template) -> None:
         gallery = engine.pack([fvc_template("101_1"), fvc_template("102_1")])
         assert len(gallery) == 2

@@ -93,6 +93,8 @@ def seed_pairs(
     A cylinder whose valid-cell word is zero is unusable.
     """
     nd = abits.shape[1]
+    if seeds <= 0 or na <= 0 or nb_ <= 0:
+        return 0
     top = np.zeros(seeds, dtype=np.float64)
     # Candidate words as planes (word, minutia) so the inner loop vectorises.
     planes = np.empty((nd, nb_), dtype=np.uint64)

@@ -98,6 +98,14 @@ def search(probe: Template | PreparedTemplate, gallery: PreparedGallery) -> F32:
 def search_raw(probe: PreparedTemplate, gallery: PreparedGallery) -> F64:
     """Raw (uncalibrated) scores of a prepared probe against a gallery."""
     ws = Workspace()
+    ws.check(probe)
+    m = gallery.x.shape[1] if gallery.x.ndim == 2 else 0
+    if (
+        m > p.MATCH_MINUTIAE
+        or int(gallery.count.max(initial=0)) > m
+        or (gallery.bits.shape[1:] != (m, p.MCC_ANGULAR_CELLS))
+    ):
+        raise ValueError("the gallery was packed with different parameters; pack it again")
     raw = np.zeros(len(gallery), dtype=np.float64)
     _search(
         probe.x,

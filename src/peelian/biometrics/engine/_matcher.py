@@ -132,8 +132,22 @@ class Workspace:
         self.pairs = np.zeros((2, m), dtype=np.int32)
         self.out = np.zeros(OUT_SIZE, dtype=np.float64)
 
+    def check(self, *templates: PreparedTemplate) -> None:
+        """Refuse prepared templates larger than the buffers (the kernel does not check)."""
+        for t in templates:
+            n = len(t)
+            if n > self.lsm.shape[0] or t.bits.shape != (n, p.MCC_ANGULAR_CELLS):
+                raise ValueError(
+                    f"prepared template has {n} minutiae and bits {t.bits.shape}; at most "
+                    f"{self.lsm.shape[0]} minutiae with {p.MCC_ANGULAR_CELLS} words each are "
+                    "supported (build it with prepare())"
+                )
+            if not (len(t.y) == len(t.angle) == len(t.valid) == len(t.rank) == n):
+                raise ValueError("prepared template arrays differ in length")
+
     def run(self, a: PreparedTemplate, b: PreparedTemplate) -> float:
         """Raw score of `a` against `b`; details stay in ``out`` and ``pairs``."""
+        self.check(a, b)
         return float(
             compare_core(
                 a.x,
