@@ -39,8 +39,8 @@ serve: install .env ## Serve without seeding
 	$(BIN)/peelian serve --host $(HOST) --port $(PORT)
 
 lint: install ## ruff lint and format check
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/ruff check src tests bench migrations scripts
+	$(BIN)/ruff format --check src tests bench migrations scripts
 
 typecheck: install ## mypy --strict on src
 	$(BIN)/mypy

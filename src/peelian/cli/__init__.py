@@ -7,6 +7,8 @@ import sys
 import typer
 
 from peelian.cli import audit as audit_cli
+from peelian.cli import bio as bio_cli
+from peelian.cli import bio_synth
 from peelian.cli import db as db_cli
 from peelian.cli import demo as demo_cli
 from peelian.cli import serve as serve_cli
@@ -26,6 +28,8 @@ app.add_typer(db_cli.app, name="db")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(demo_cli.app, name="demo")
+bio_cli.app.command("synth")(bio_synth.synth)
+app.add_typer(bio_cli.app, name="bio")
 serve_cli.register(app)
 
 
