@@ -23,6 +23,7 @@ from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import create_database
 from peelian.core.storage import open_blob_store
+from peelian.records import pages as records_pages
 from peelian.records import routes as records_routes
 from peelian.web.middleware import (
     BodyLimitMiddleware,
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         accountability_routes,
         accountability_pages,
         records_routes,
+        records_pages,
     ):
         app.include_router(module.router)
     _add_platform_routes(app)
