@@ -107,6 +107,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_people_merged_into_id"), ["merged_into_id"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_people_date_of_birth"), ["date_of_birth"], unique=False
+        )
 
     op.create_table(
         "incident_people",
@@ -354,6 +357,7 @@ def downgrade() -> None:
 
     op.drop_table("incident_people")
     with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_people_date_of_birth"))
         batch_op.drop_index(batch_op.f("ix_people_merged_into_id"))
 
     op.drop_table("people")

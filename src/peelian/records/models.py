@@ -61,7 +61,7 @@ class Person(IdMixin, TimestampMixin, Base):
 
     given_names: Mapped[str] = mapped_column(String(120))
     family_name: Mapped[str] = mapped_column(String(120))
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
     alt_dates_of_birth: Mapped[list[str]] = mapped_column(JSON, default=list)
     sex: Mapped[Sex] = mapped_column(_enum(Sex), default=Sex.UNKNOWN)
     ethnicity: Mapped[str] = mapped_column(String(2), default="NS")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "KEY_LENGTH",
@@ -61,6 +62,7 @@ def tokens(text: str) -> list[str]:
     return normalise(text).split()
 
 
+@lru_cache(maxsize=65536)
 def phonetic(word: str) -> str:
     """A Soundex-style key with English spelling rewrites, e.g. SMYTH and SMITH → S53.
 
@@ -86,7 +88,8 @@ def phonetic(word: str) -> str:
     return first + "".join(digits[:6])
 
 
-def name_keys(given_names: str, family_name: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def name_keys(given_names: str, family_name: str) -> frozenset[str]:
     """The search keys of one name: F/G + phonetic key of each word, P + family prefix."""
     keys: set[str] = set()
     for word in tokens(family_name):
@@ -94,7 +97,7 @@ def name_keys(given_names: str, family_name: str) -> set[str]:
         keys.add("P" + word[:3])
     for word in tokens(given_names)[:2]:
         keys.add("G" + phonetic(word))
-    return {k for k in keys if len(k) > 1}
+    return frozenset(k for k in keys if len(k) > 1)
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import delete, insert, intersect, select
 from sqlalchemy.orm import Session
@@ -21,10 +23,12 @@ from peelian.records.models import (
 )
 
 __all__ = [
+    "Candidate",
     "active_merge",
     "addresses_of",
     "candidate_ids",
     "candidate_ids_both",
+    "candidates_by_ids",
     "delete_children",
     "find_identifier",
     "flags_of",
@@ -35,6 +39,7 @@ __all__ = [
     "merged_into",
     "merged_sources",
     "names_of",
+    "people_born_on",
     "people_by_ids",
     "photos_of",
     "replace_name_keys",
@@ -44,6 +49,33 @@ __all__ = [
 def get_person(session: Session, person_id: uuid.UUID) -> Person | None:
     """A person by id."""
     return session.get(Person, person_id)
+
+
+class Candidate(NamedTuple):
+    """The columns name search ranks on (lighter than a Person entity)."""
+
+    id: uuid.UUID
+    given_names: str
+    family_name: str
+    date_of_birth: date | None
+    alt_dates_of_birth: list[str]
+    merged_into_id: uuid.UUID | None
+
+
+def candidates_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> list[Candidate]:
+    """The ranking columns of people by id."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    stmt = select(
+        Person.id,
+        Person.given_names,
+        Person.family_name,
+        Person.date_of_birth,
+        Person.alt_dates_of_birth,
+        Person.merged_into_id,
+    ).where(Person.id.in_(wanted))
+    return [Candidate(*row) for row in session.execute(stmt)]
 
 
 def people_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> list[Person]:
@@ -179,3 +211,9 @@ def merged_sources(session: Session, survivor_ids: Sequence[uuid.UUID]) -> list[
     if not survivor_ids:
         return []
     return list(session.scalars(select(Person).where(Person.merged_into_id.in_(survivor_ids))))
+
+
+def people_born_on(session: Session, born: date, limit: int) -> list[uuid.UUID]:
+    """Ids of people with this date of birth, at most `limit`."""
+    stmt = select(Person.id).where(Person.date_of_birth == born).limit(limit)
+    return list(session.scalars(stmt))

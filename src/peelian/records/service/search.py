@@ -18,9 +18,9 @@ from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
 from peelian.core.errors import FieldError, InvalidInput
 from peelian.core.time import utcnow
-from peelian.records.models import Person
 from peelian.records.phonetic import normalise, phonetic, similarity
 from peelian.records.repository import people as repo
+from peelian.records.repository.people import Candidate
 
 __all__ = ["ParsedQuery", "SearchResult", "parse_query", "rank", "search_people"]
 
@@ -28,7 +28,7 @@ CANDIDATE_LIMIT = 500
 MIN_SCORE = 0.55
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR = re.compile(r"^\d{4}$")
-_WORD = re.compile(r"^[^\W\d_][^\W\d_'\-]*$")
+_WORD = re.compile(r"^[^\W\d_]+(?:['’\-][^\W\d_]+)*$")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class ParsedQuery:
 class SearchResult:
     """One ranked person."""
 
-    person: Person
+    person: Candidate
     matched_name: str
     score: float
 
@@ -94,7 +94,8 @@ def parse_query(q: str) -> ParsedQuery:
     return ParsedQuery(tuple(words[:4]), dob, year)
 
 
-def _candidates(session: Session, query: ParsedQuery) -> list[uuid.UUID]:
+def _strict(session: Session, query: ParsedQuery) -> list[uuid.UUID]:
+    """People matching a family key and (for two or more words) a given-name key."""
     years = None if query.year is None else [query.year - 1, query.year, query.year + 1]
     family = sorted({k for w in query.words for k in ("F" + phonetic(w), "P" + w[:3])})
     if len(query.words) == 1:
@@ -102,6 +103,15 @@ def _candidates(session: Session, query: ParsedQuery) -> list[uuid.UUID]:
         return repo.candidate_ids(session, keys, years, CANDIDATE_LIMIT)
     given = sorted({"G" + phonetic(w) for w in query.words})
     return repo.candidate_ids_both(session, family, given, years, CANDIDATE_LIMIT)
+
+
+def _loose(session: Session, query: ParsedQuery) -> list[uuid.UUID]:
+    """People matching any key of any word: the fallback when a typo broke a key."""
+    years = None if query.year is None else [query.year - 1, query.year, query.year + 1]
+    keys = sorted(
+        {k for w in query.words for k in ("F" + phonetic(w), "P" + w[:3], "G" + phonetic(w))}
+    )
+    return repo.candidate_ids(session, keys, years, CANDIDATE_LIMIT)
 
 
 def _name_score(words: tuple[str, ...], given: str, family: str) -> float:
@@ -115,7 +125,7 @@ def _name_score(words: tuple[str, ...], given: str, family: str) -> float:
     return min(score, 1.0)
 
 
-def _dob_score(query: ParsedQuery, person: Person) -> float:
+def _dob_score(query: ParsedQuery, person: Candidate) -> float:
     dobs = [person.date_of_birth, *(date.fromisoformat(d) for d in person.alt_dates_of_birth)]
     best = 0.0
     for d in dobs:
@@ -129,7 +139,7 @@ def _dob_score(query: ParsedQuery, person: Person) -> float:
 
 
 def rank(
-    query: ParsedQuery, people: list[Person], aliases: dict[uuid.UUID, list[tuple[str, str]]]
+    query: ParsedQuery, people: list[Candidate], aliases: dict[uuid.UUID, list[tuple[str, str]]]
 ) -> list[SearchResult]:
     """Score people against the query, best first; weak matches are dropped."""
     results: list[SearchResult] = []
@@ -150,23 +160,14 @@ def search_people(
 ) -> tuple[list[SearchResult], int]:
     """Ranked people matching a name (and date or year of birth); audited with purpose."""
     query = parse_query(q)
-    found = _candidates(session, query)
-    people = repo.people_by_ids(session, found)
-    # A record merged into another is found through its survivor.
-    survivors = {p.merged_into_id for p in people if p.merged_into_id is not None}
-    people = [p for p in people if p.merged_into_id is None]
-    people += repo.people_by_ids(session, survivors - {p.id for p in people})
-    dups = repo.merged_sources(session, [p.id for p in people])
-    owner = {p.id: p.id for p in people} | {d.id: d.merged_into_id for d in dups}
-    aliases: dict[uuid.UUID, list[tuple[str, str]]] = {}
-    for d in dups:
-        if d.merged_into_id is not None:
-            aliases.setdefault(d.merged_into_id, []).append((d.given_names, d.family_name))
-    for name in repo.names_of(session, list(owner)):
-        who = owner[name.person_id]
-        if who is not None:
-            aliases.setdefault(who, []).append((name.given_names, name.family_name))
-    ranked = rank(query, people, aliases)
+    found = _strict(session, query)
+    if query.dob is not None:
+        # Everyone born that day is few enough to rank, whatever the spelling.
+        found = list(dict.fromkeys(found + repo.people_born_on(session, query.dob, 200)))
+    ranked = _ranked(session, query, found)
+    if not ranked:
+        found = _loose(session, query)
+        ranked = _ranked(session, query, found)
     audit.record(
         session,
         actor=actor,
@@ -177,3 +178,19 @@ def search_people(
     )
     start = (page - 1) * page_size
     return ranked[start : start + page_size], len(ranked)
+
+
+def _ranked(session: Session, query: ParsedQuery, found: list[uuid.UUID]) -> list[SearchResult]:
+    people = repo.candidates_by_ids(session, found)
+    # A record merged into another is found through its survivor, under the duplicate's names.
+    aliases: dict[uuid.UUID, list[tuple[str, str]]] = {}
+    survivors: set[uuid.UUID] = set()
+    for p in people:
+        if p.merged_into_id is not None:
+            survivors.add(p.merged_into_id)
+            aliases.setdefault(p.merged_into_id, []).append((p.given_names, p.family_name))
+    people = [p for p in people if p.merged_into_id is None]
+    people += repo.candidates_by_ids(session, survivors - {p.id for p in people})
+    for name in repo.names_of(session, [p.id for p in people]):
+        aliases.setdefault(name.person_id, []).append((name.given_names, name.family_name))
+    return rank(query, people, aliases)

@@ -1,0 +1,177 @@
+"""Seed a synthetic force in bulk: one audit event for the whole seed, not one per row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from peelian.core import audit
+from peelian.core.audit import Actor, AuditAction
+from peelian.core.ids import uuid7
+from peelian.core.time import utcnow
+from peelian.records.codes import IdentifierKind, NameKind
+from peelian.records.phonetic import name_keys
+from peelian.records.repository import bulk
+from peelian.records.synthetic import Chunk, generate
+
+__all__ = ["SeedReport", "seed_people"]
+
+PEOPLE_COLUMNS = (
+    "id", "given_names", "family_name", "date_of_birth", "alt_dates_of_birth", "sex",
+    "ethnicity", "height_cm", "build", "marks", "created_at",
+)  # fmt: skip
+FLAG_COLUMNS = (
+    "id", "person_id", "kind", "code", "source", "starts_at", "expires_at", "review_date",
+    "details", "created_at",
+)  # fmt: skip
+INCIDENT_COLUMNS = (
+    "id", "reference", "category", "qualifiers", "grade", "status", "reported_at", "address",
+    "beat", "narrative", "team", "crime_number", "created_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    """What a seed stored."""
+
+    people: int
+    flags: int
+    incidents: int
+
+
+def _load_chunk(
+    session: Session, chunk: Chunk, now: datetime, numbers: dict[str, int]
+) -> tuple[int, int]:
+    people: list[tuple[Any, ...]] = []
+    names: list[tuple[Any, ...]] = []
+    keys: list[tuple[Any, ...]] = []
+    idents: list[tuple[Any, ...]] = []
+    addresses: list[tuple[Any, ...]] = []
+    flags: list[tuple[Any, ...]] = []
+    ids = []
+    for p in chunk.people:
+        pid = uuid7()
+        ids.append(pid)
+        people.append(
+            (
+                pid,
+                p.given_names,
+                p.family_name,
+                p.date_of_birth,
+                [],
+                p.sex.value,
+                p.ethnicity,
+                p.height_cm,
+                p.build,
+                p.marks,
+                now,
+            )
+        )
+        found = set(name_keys(p.given_names, p.family_name))
+        for given, family in p.aliases:
+            names.append((uuid7(), pid, NameKind.ALIAS.value, given, family))
+            found |= name_keys(given, family)
+        year = p.date_of_birth.year
+        keys.extend((k, year, pid) for k in found)
+        idents.append((uuid7(), pid, IdentifierKind.PNC.value, p.pnc))
+        line1, town, postcode, moved = p.address
+        addresses.append((uuid7(), pid, line1, town, postcode, moved))
+        for f in p.flags:
+            flags.append(
+                (
+                    uuid7(),
+                    pid,
+                    f["kind"].value,
+                    f.get("code"),
+                    f["source"],
+                    None,
+                    f.get("expires_at"),
+                    f.get("review_date"),
+                    f["details"],
+                    now,
+                )
+            )
+    bulk.insert_rows(session, "people", PEOPLE_COLUMNS, people)
+    bulk.insert_rows(
+        session, "person_names", ("id", "person_id", "kind", "given_names", "family_name"), names
+    )
+    bulk.insert_rows(session, "person_name_keys", ("key", "birth_year", "person_id"), keys)
+    bulk.insert_rows(session, "person_identifiers", ("id", "person_id", "kind", "value"), idents)
+    bulk.insert_rows(
+        session,
+        "person_addresses",
+        ("id", "person_id", "line1", "town", "postcode", "from_date"),
+        addresses,
+    )
+    bulk.insert_rows(session, "person_flags", FLAG_COLUMNS, flags)
+    _load_incidents(session, chunk, ids, now, numbers)
+    return len(flags), len(chunk.incidents)
+
+
+def _load_incidents(
+    session: Session, chunk: Chunk, ids: list[Any], now: datetime, numbers: dict[str, int]
+) -> None:
+    rows: list[tuple[Any, ...]] = []
+    links: list[tuple[Any, ...]] = []
+    for inc in chunk.incidents:
+        iid = uuid7()
+        day = inc.reported_at.strftime("%Y%m%d")
+        numbers[day] = numbers.get(day, 0) + 1
+        rows.append(
+            (
+                iid,
+                f"INC-{day}-{numbers[day]:06d}",
+                inc.category,
+                inc.qualifiers,
+                inc.grade.value,
+                inc.status.value,
+                inc.reported_at,
+                inc.address,
+                inc.beat,
+                inc.narrative,
+                inc.team,
+                inc.crime_number,
+                now,
+            )
+        )
+        links.extend((uuid7(), iid, ids[i], role.value) for i, role in inc.people)
+    bulk.insert_rows(session, "incidents", INCIDENT_COLUMNS, rows)
+    bulk.insert_rows(session, "incident_people", ("id", "incident_id", "person_id", "role"), links)
+
+
+def seed_people(
+    session: Session,
+    *,
+    actor: Actor,
+    count: int,
+    seed: int,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+    commit_each: Callable[[], None] | None = None,
+) -> SeedReport:
+    """Generate and bulk-store `count` synthetic people (with flags and incidents) from a seed."""
+    now = now or utcnow()
+    numbers = bulk.counters(session)
+    total_flags = total_incidents = 0
+    for chunk in generate(count, seed, now):
+        flags, incidents = _load_chunk(session, chunk, now, numbers)
+        total_flags += flags
+        total_incidents += incidents
+        if commit_each is not None:
+            commit_each()
+        if progress is not None:
+            progress(len(chunk.people))
+    bulk.set_counters(session, numbers)
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.CREATE,
+        record_type="person",
+        outcome="seeded",
+        detail={"seeded": count, "seed": seed, "flags": total_flags, "incidents": total_incidents},
+    )
+    return SeedReport(count, total_flags, total_incidents)
