@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import delete, insert, intersect, select
+from sqlalchemy import delete, func, insert, intersect, select
 from sqlalchemy.orm import Session
 
 from peelian.records.codes import IdentifierKind
@@ -29,6 +29,7 @@ __all__ = [
     "candidate_ids",
     "candidate_ids_both",
     "candidates_by_ids",
+    "count_people",
     "delete_children",
     "find_identifier",
     "flags_of",
@@ -217,3 +218,8 @@ def people_born_on(session: Session, born: date, limit: int) -> list[uuid.UUID]:
     """Ids of people with this date of birth, at most `limit`."""
     stmt = select(Person.id).where(Person.date_of_birth == born).limit(limit)
     return list(session.scalars(stmt))
+
+
+def count_people(session: Session) -> int:
+    """How many person records exist (merged ones included)."""
+    return int(session.scalar(select(func.count()).select_from(Person)) or 0)

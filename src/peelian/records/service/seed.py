@@ -16,9 +16,10 @@ from peelian.core.time import utcnow
 from peelian.records.codes import IdentifierKind, NameKind
 from peelian.records.phonetic import name_keys
 from peelian.records.repository import bulk
+from peelian.records.repository import people as people_repo
 from peelian.records.synthetic import Chunk, generate
 
-__all__ = ["SeedReport", "seed_people"]
+__all__ = ["SeedReport", "people_count", "seed_people"]
 
 PEOPLE_COLUMNS = (
     "id", "given_names", "family_name", "date_of_birth", "alt_dates_of_birth", "sex",
@@ -141,6 +142,12 @@ def _load_incidents(
         links.extend((uuid7(), iid, ids[i], role.value) for i, role in inc.people)
     bulk.insert_rows(session, "incidents", INCIDENT_COLUMNS, rows)
     bulk.insert_rows(session, "incident_people", ("id", "incident_id", "person_id", "role"), links)
+
+
+def people_count(session: Session) -> int:
+    """How many people are held (closes the session: a quick look before seeding)."""
+    with session:
+        return people_repo.count_people(session)
 
 
 def seed_people(
