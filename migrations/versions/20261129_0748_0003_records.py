@@ -275,6 +275,7 @@ def upgrade() -> None:
             ["person_id"], ["people.id"], name=op.f("fk_person_name_keys_person_id_people")
         ),
         sa.PrimaryKeyConstraint("key", "birth_year", "person_id", name=op.f("pk_person_name_keys")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("person_name_keys", schema=None) as batch_op:
         batch_op.create_index(
