@@ -90,7 +90,7 @@ class PersonNameKey(Base):
 
     __tablename__ = "person_name_keys"
     # On SQLite the primary key is the table (no separate rowid b-tree): smaller and faster.
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     key: Mapped[str] = mapped_column(String(16), primary_key=True)
     birth_year: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peelian.core.audit import AuditEvent
-from peelian.records.schemas import NameIn
+from peelian.records.schemas import IdentifierIn, NameIn
 from tests.fixtures.records import make_person
 from tests.records.conftest import PURPOSE
 
@@ -86,6 +86,17 @@ class TestSearchPeople:
         self, client: TestClient, officer: dict[str, str], people: dict[str, str]
     ) -> None:
         assert _ids(_search(client, officer, "Catherine OBrien 1985"))[0] == people["kathryn"]
+
+    def test_pnc_id_finds_its_holder(
+        self, client: TestClient, officer: dict[str, str], db_session: Session
+    ) -> None:
+        person = make_person(db_session, "Ann", "Other",
+                             identifiers=[IdentifierIn(kind="pnc", value="99/1234A")])  # fmt: skip
+        db_session.commit()
+        res = _search(client, officer, "99/1234a")
+        assert _ids(res) == [str(person.id)]
+        assert res.json()["items"][0]["matched_name"] == "PNC 99/1234A"
+        assert _ids(_search(client, officer, "99/9999Z")) == []
 
     def test_pages(
         self, client: TestClient, officer: dict[str, str], people: dict[str, str]

@@ -18,6 +18,7 @@ from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
 from peelian.core.errors import FieldError, InvalidInput
 from peelian.core.time import utcnow
+from peelian.records.codes import IdentifierKind
 from peelian.records.phonetic import normalise, phonetic, similarity
 from peelian.records.repository import people as repo
 from peelian.records.repository.people import Candidate
@@ -28,6 +29,10 @@ CANDIDATE_LIMIT = 500
 MIN_SCORE = 0.55
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR = re.compile(r"^\d{4}$")
+_IDENTIFIERS = (
+    (IdentifierKind.PNC, re.compile(r"^\d{2}(\d{2})?/\d{1,7}[A-Z]$")),
+    (IdentifierKind.CRO, re.compile(r"^\d{1,6}/\d{2}[A-Z]$")),
+)
 _WORD = re.compile(r"^[^\W\d_]+(?:['’\-][^\W\d_]+)*$")
 
 
@@ -159,15 +164,12 @@ def search_people(
     session: Session, *, actor: Actor, q: str, purpose: str, page: int = 1, page_size: int = 20
 ) -> tuple[list[SearchResult], int]:
     """Ranked people matching a name (and date or year of birth); audited with purpose."""
-    query = parse_query(q)
-    found = _strict(session, query)
-    if query.dob is not None:
-        # Everyone born that day is few enough to rank, whatever the spelling.
-        found = list(dict.fromkeys(found + repo.people_born_on(session, query.dob, 200)))
-    ranked = _ranked(session, query, found)
-    if not ranked:
-        found = _loose(session, query)
-        ranked = _ranked(session, query, found)
+    by_identifier = _by_identifier(session, q)
+    if by_identifier is not None:
+        ranked = by_identifier
+        found = [r.person.id for r in ranked]
+    else:
+        found, ranked = _by_name(session, parse_query(q))
     audit.record(
         session,
         actor=actor,
@@ -178,6 +180,35 @@ def search_people(
     )
     start = (page - 1) * page_size
     return ranked[start : start + page_size], len(ranked)
+
+
+def _by_identifier(session: Session, q: str) -> list[SearchResult] | None:
+    """A PNC ID or CRO number finds its holder exactly; None when q is not one."""
+    value = q.strip().upper()
+    for kind, shape in _IDENTIFIERS:
+        if shape.match(value):
+            held = repo.find_identifier(session, kind, value)
+            if held is None:
+                return []
+            people = repo.candidates_by_ids(session, [held.person_id])
+            merged = [p.merged_into_id for p in people if p.merged_into_id is not None]
+            if merged:
+                people = repo.candidates_by_ids(session, merged)
+            label = f"{kind.value.upper()} {value}"
+            return [SearchResult(p, label, 1.0) for p in people]
+    return None
+
+
+def _by_name(session: Session, query: ParsedQuery) -> tuple[list[uuid.UUID], list[SearchResult]]:
+    found = _strict(session, query)
+    if query.dob is not None:
+        # Everyone born that day is few enough to rank, whatever the spelling.
+        found = list(dict.fromkeys(found + repo.people_born_on(session, query.dob, 200)))
+    ranked = _ranked(session, query, found)
+    if not ranked:
+        found = _loose(session, query)
+        ranked = _ranked(session, query, found)
+    return found, ranked
 
 
 def _ranked(session: Session, query: ParsedQuery, found: list[uuid.UUID]) -> list[SearchResult]:
