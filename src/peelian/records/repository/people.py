@@ -32,6 +32,7 @@ __all__ = [
     "count_people",
     "delete_children",
     "find_identifier",
+    "flags_and_photos_of_survivor",
     "flags_of",
     "get_flag",
     "get_merge",
@@ -223,3 +224,22 @@ def people_born_on(session: Session, born: date, limit: int) -> list[uuid.UUID]:
 def count_people(session: Session) -> int:
     """How many person records exist (merged ones included)."""
     return int(session.scalar(select(func.count()).select_from(Person)) or 0)
+
+
+def flags_and_photos_of_survivor(
+    session: Session, survivor_id: uuid.UUID
+) -> tuple[list[PersonFlag], list[PersonPhoto]]:
+    """Flags (oldest first) and photos (newest first) of a person and everyone merged into it."""
+    family = select(Person.id).where(
+        (Person.id == survivor_id) | (Person.merged_into_id == survivor_id)
+    )
+    flags = session.scalars(
+        select(PersonFlag).where(PersonFlag.person_id.in_(family)).order_by(PersonFlag.created_at)
+    )
+    photos = session.scalars(
+        select(PersonPhoto)
+        .where(PersonPhoto.person_id.in_(family))
+        .order_by(PersonPhoto.taken_at.desc())
+        .limit(1)
+    )
+    return list(flags), list(photos)

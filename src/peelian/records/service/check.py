@@ -63,9 +63,8 @@ def check_person(
     """Check a person now (or at `at`): RED, AMBER or GREEN with reasons; audited with purpose."""
     at = at or utcnow()
     person = resolve_survivor(session, person_id)
-    ids = [person.id, *repo.merged_into(session, person.id)]
-    verdict = assess([facts_of(f) for f in repo.flags_of(session, ids)], at)
-    photos = repo.photos_of(session, ids)
+    flags, photos = repo.flags_and_photos_of_survivor(session, person.id)
+    verdict = assess([facts_of(f) for f in flags], at)
     audit.record(
         session,
         actor=actor,
