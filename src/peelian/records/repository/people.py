@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, insert, intersect, select
+from sqlalchemy import Select, bindparam, delete, func, insert, intersect, select
 from sqlalchemy.orm import Session
 
 from peelian.records.codes import IdentifierKind
@@ -64,20 +64,22 @@ class Candidate(NamedTuple):
     merged_into_id: uuid.UUID | None
 
 
+_CANDIDATES = select(
+    Person.id,
+    Person.given_names,
+    Person.family_name,
+    Person.date_of_birth,
+    Person.alt_dates_of_birth,
+    Person.merged_into_id,
+).where(Person.id.in_(bindparam("ids", expanding=True)))
+
+
 def candidates_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> list[Candidate]:
     """The ranking columns of people by id."""
     wanted = list(ids)
     if not wanted:
         return []
-    stmt = select(
-        Person.id,
-        Person.given_names,
-        Person.family_name,
-        Person.date_of_birth,
-        Person.alt_dates_of_birth,
-        Person.merged_into_id,
-    ).where(Person.id.in_(wanted))
-    return [Candidate(*row) for row in session.execute(stmt)]
+    return [Candidate(*row) for row in session.execute(_CANDIDATES, {"ids": wanted})]
 
 
 def people_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> list[Person]:
@@ -88,9 +90,14 @@ def people_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> list[Person]:
     return list(session.scalars(select(Person).where(Person.id.in_(wanted))))
 
 
+_NAMES = select(PersonName).where(PersonName.person_id.in_(bindparam("ids", expanding=True)))
+
+
 def names_of(session: Session, person_ids: Sequence[uuid.UUID]) -> list[PersonName]:
     """Aliases and previous names of the people."""
-    return list(session.scalars(select(PersonName).where(PersonName.person_id.in_(person_ids))))
+    if not person_ids:
+        return []
+    return list(session.scalars(_NAMES, {"ids": list(person_ids)}))
 
 
 def identifiers_of(session: Session, person_ids: Sequence[uuid.UUID]) -> list[PersonIdentifier]:
@@ -190,6 +197,23 @@ def candidate_ids(
     return list(session.scalars(stmt.limit(limit)))
 
 
+def _keys_part(years: bool, name: str) -> Select[uuid.UUID]:
+    part = select(PersonNameKey.person_id).where(
+        PersonNameKey.key.in_(bindparam(name, expanding=True))
+    )
+    if years:
+        part = part.where(PersonNameKey.birth_year.in_(bindparam("years", expanding=True)))
+    return part
+
+
+_BOTH = {
+    with_years: intersect(_keys_part(with_years, "family"), _keys_part(with_years, "given")).limit(
+        bindparam("limit")
+    )
+    for with_years in (True, False)
+}
+
+
 def candidate_ids_both(
     session: Session,
     family: Sequence[str],
@@ -198,14 +222,10 @@ def candidate_ids_both(
     limit: int,
 ) -> list[uuid.UUID]:
     """People holding one of the family keys and one of the given-name keys, at most `limit`."""
-    parts = []
-    for keys in (family, given):
-        part = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(keys))
-        if years is not None:
-            part = part.where(PersonNameKey.birth_year.in_(years))
-        parts.append(part)
-    stmt = intersect(*parts).limit(limit)
-    return [row[0] for row in session.execute(stmt)]
+    params: dict[str, Any] = {"family": list(family), "given": list(given), "limit": limit}
+    if years is not None:
+        params["years"] = list(years)
+    return list(session.scalars(_BOTH[years is not None], params))
 
 
 def merged_sources(session: Session, survivor_ids: Sequence[uuid.UUID]) -> list[Person]:
@@ -226,20 +246,22 @@ def count_people(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Person)) or 0)
 
 
+# Built once: a prebuilt statement keeps its compiled form and cache key between calls.
+_FAMILY = select(Person.id).where(
+    (Person.id == bindparam("survivor")) | (Person.merged_into_id == bindparam("survivor"))
+)
+_FLAGS = select(PersonFlag).where(PersonFlag.person_id.in_(_FAMILY)).order_by(PersonFlag.created_at)
+_PHOTO = (
+    select(PersonPhoto)
+    .where(PersonPhoto.person_id.in_(_FAMILY))
+    .order_by(PersonPhoto.taken_at.desc())
+    .limit(1)
+)
+
+
 def flags_and_photos_of_survivor(
     session: Session, survivor_id: uuid.UUID
 ) -> tuple[list[PersonFlag], list[PersonPhoto]]:
-    """Flags (oldest first) and photos (newest first) of a person and everyone merged into it."""
-    family = select(Person.id).where(
-        (Person.id == survivor_id) | (Person.merged_into_id == survivor_id)
-    )
-    flags = session.scalars(
-        select(PersonFlag).where(PersonFlag.person_id.in_(family)).order_by(PersonFlag.created_at)
-    )
-    photos = session.scalars(
-        select(PersonPhoto)
-        .where(PersonPhoto.person_id.in_(family))
-        .order_by(PersonPhoto.taken_at.desc())
-        .limit(1)
-    )
-    return list(flags), list(photos)
+    """Flags (oldest first) and the newest photo of a person and everyone merged into it."""
+    params = {"survivor": survivor_id}
+    return list(session.scalars(_FLAGS, params)), list(session.scalars(_PHOTO, params))
