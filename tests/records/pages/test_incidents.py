@@ -73,3 +73,19 @@ class TestListAndExportPages:
         sign_in(client, db_session, Role.OFFICER)
         res = client.get("/incidents", params={"status": "lost"}, headers=HTML)
         assert res.status_code == 400
+
+
+class TestEditIncidentPage:
+    def test_saves_and_refuses_bad_grade(self, client: TestClient, db_session: Session) -> None:
+        csrf = sign_in(client, db_session, Role.OFFICER)
+        _open(client, csrf)
+        incident = db_session.scalars(select(Incident)).one()
+        url = f"/incidents/{incident.id}/edit"
+        bad = client.post(url, data={"csrf_token": csrf, "grade": "urgent"}, headers=HTML)
+        assert bad.status_code == 400
+        assert 'href="#grade"' in bad.text
+        ok = client.post(url, data={"csrf_token": csrf, "grade": "immediate", "narrative": "Now"},
+                         headers=HTML, follow_redirects=False)  # fmt: skip
+        assert ok.status_code == 303
+        db_session.expire_all()
+        assert db_session.get(Incident, incident.id).narrative == "Now"  # type: ignore[union-attr]

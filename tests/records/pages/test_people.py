@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from peelian.auth.dependencies import SESSION_COOKIE, csrf_token_for
 from peelian.auth.models import Role
 from peelian.core.audit import AuditEvent
-from peelian.records.models import Person
+from peelian.records.models import Person, PersonFlag
 from tests.fixtures.auth import make_user
 from tests.fixtures.records import make_flag, make_person
 
@@ -167,3 +167,33 @@ class TestEditPersonPage:
         assert res.status_code == 303
         db_session.expire_all()
         assert db_session.get(Person, person.id).given_names == "Jonathan"  # type: ignore[union-attr]
+
+
+class TestAddFlagPage:
+    def test_adds_bail_with_a_curfew(
+        self, client: TestClient, db_session: Session, investigator: str
+    ) -> None:
+        person = make_person(db_session)
+        db_session.commit()
+        assert client.get(f"/people/{person.id}/flags/new", headers=HTML).status_code == 200
+        form = {"csrf_token": investigator, "kind": "bail", "source": "Leeds custody",
+                "bail_type": "police", "expires_at": "2030-01-31", "curfew_start": "19:00",
+                "curfew_end": "07:00",
+                "conditions": "Reside at home; Not to contact X"}  # fmt: skip
+        res = client.post(f"/people/{person.id}/flags/new", data=form, headers=HTML,
+                          follow_redirects=False)  # fmt: skip
+        assert res.status_code == 303, res.text
+        flag = db_session.scalars(select(PersonFlag)).one()
+        assert flag.details["conditions"] == ["Reside at home", "Not to contact X"]
+
+    def test_bail_without_an_end_shows_the_error(
+        self, client: TestClient, db_session: Session, investigator: str
+    ) -> None:
+        person = make_person(db_session)
+        db_session.commit()
+        form = {"csrf_token": investigator, "kind": "bail", "source": "Custody",
+                "bail_type": "police", "expires_at": "2030-02-30"}  # fmt: skip
+        res = client.post(f"/people/{person.id}/flags/new", data=form, headers=HTML)
+        assert res.status_code == 400
+        assert 'href="#expires_at"' in res.text
+        assert db_session.scalars(select(PersonFlag)).first() is None

@@ -21,7 +21,7 @@ from peelian.records.codes import (
     IncidentStatus,
 )
 from peelian.records.pages._forms import errors_of, form_value
-from peelian.records.schemas import IncidentCreate, StatusChange
+from peelian.records.schemas import IncidentCreate, IncidentUpdate, StatusChange
 from peelian.records.service import incidents
 from peelian.web.deps import DbSession
 from peelian.web.templating import render
@@ -112,7 +112,7 @@ def export_team(
 def _incident_context(view: incidents.IncidentView, errors: list[dict[str, str]]) -> dict[str, Any]:
     allowed = sorted(INCIDENT_TRANSITIONS[view.incident.status])
     return {"view": view, "errors": errors, "allowed": allowed, "categories": NSIR_CATEGORIES,
-            "qualifiers": NSIR_QUALIFIERS}  # fmt: skip
+            "qualifiers": NSIR_QUALIFIERS, "grades": list(IncidentGrade)}  # fmt: skip
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
@@ -140,6 +140,34 @@ def change_status(
         )
         incidents.change_status(
             session, actor=principal.actor, incident_id=incident_id, change=change
+        )
+    except (ValidationError, PeelianError) as exc:
+        if isinstance(exc, PeelianError) and exc.status == 404:
+            raise
+        view = incidents.IncidentView(
+            incidents.get_incident(session, incident_id), incidents.links(session, incident_id)
+        )
+        context = _incident_context(view, errors_of(exc))
+        return render(request, "records/incident.html", context, status_code=400)
+    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/incidents/{incident_id}/edit", response_class=HTMLResponse)
+async def edit_incident(
+    request: Request, session: DbSession, principal: Writer, incident_id: uuid.UUID
+) -> Response:
+    """Save edits to the description; a failed edit changes nothing and shows why."""
+    data = dict(await request.form())
+    fields = {k: form_value(data, k) for k in ("address", "beat")}
+    for name in ("grade", "narrative"):
+        if form_value(data, name) is not None:
+            fields[name] = form_value(data, name)
+    try:
+        incidents.update_incident(
+            session,
+            actor=principal.actor,
+            incident_id=incident_id,
+            incident_in=IncidentUpdate.model_validate(fields),
         )
     except (ValidationError, PeelianError) as exc:
         if isinstance(exc, PeelianError) and exc.status == 404:
