@@ -16,6 +16,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from peelian.records.codes import (
     NSIR_CATEGORIES,
     NSIR_QUALIFIERS,
@@ -38,14 +40,13 @@ _ETHNICITY_WEIGHTS = {
     "NS": 20,
 }  # fmt: skip
 _ETHNIC_CODES = list(_ETHNICITY_WEIGHTS)
-_ETHNIC_CUM = list(accumulate(_ETHNICITY_WEIGHTS.values()))
+_ETHNIC_CUM = np.array(list(accumulate(_ETHNICITY_WEIGHTS.values())))
 _MARKERS = (
     [MarkerCode.VIOLENT] * 30 + [MarkerCode.DRUGS] * 25 + [MarkerCode.WEAPONS] * 12
     + [MarkerCode.SELF_HARM] * 10 + [MarkerCode.MENTAL_HEALTH] * 10 + [MarkerCode.FIREARMS] * 2
     + [MarkerCode.ESCAPER] * 3 + [MarkerCode.CONTAGION] * 3 + [MarkerCode.AILMENT] * 5
 )  # fmt: skip
-_POSTCODE_LETTERS = tuple("ABDEFGHJLNPQRSTUWXYZ")
-_DIGITS = tuple("123456789")
+_POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 _PNC_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _BUILDS = ("slim", "medium", "stocky", "heavy", "athletic")
 _MARKS = ("scar left cheek", "tattoo right forearm (rose)", "tattoo neck (stars)",
@@ -187,39 +188,59 @@ def _flags(rng: random.Random, now: datetime) -> list[dict[str, Any]]:
     return flags
 
 
-def _person(rng: random.Random, index: int, seed: int, now: datetime) -> SyntheticPerson:
-    r = rng.random
-
-    def pick(seq: tuple[str, ...]) -> str:
-        return seq[int(r() * len(seq))]
-
-    female = r() < 0.5
-    givens = _words("given_female" if female else "given_male")
-    family = pick(_words("surnames"))
-    age_days = int(rng.triangular(16 * 365, 85 * 365, 28 * 365))
-    town, prefix = pick(_lines("towns")).rsplit(" ", 1)
-    inward = pick(_DIGITS) + pick(_POSTCODE_LETTERS) + pick(_POSTCODE_LETTERS)
-    person = SyntheticPerson(
-        given_names=pick(givens),
-        family_name=family,
-        date_of_birth=now.date() - timedelta(days=age_days),
-        sex=Sex.FEMALE if female else Sex.MALE,
-        ethnicity=rng.choices(_ETHNIC_CODES, cum_weights=_ETHNIC_CUM)[0],
-        height_cm=int(rng.gauss(164 if female else 177, 7)),
-        build=pick(_BUILDS),
-        marks=pick(_MARKS) if r() < 0.15 else None,
-        pnc=f"{(seed % 90) + 10:02d}/{index:07d}{_PNC_LETTERS[index % 23]}",
-        address=(
-            f"{1 + int(r() * 240)} {pick(_lines('streets'))}",
-            town,
-            f"{prefix}{1 + int(r() * 29)} {inward}",
-            now.date() - timedelta(days=30 + int(r() * 3620)),
-        ),
-    )
-    if r() < 0.1:
-        person.aliases.append((pick(givens), family if r() < 0.5 else pick(_words("surnames"))))
-    person.flags = _flags(rng, now)
-    return person
+def _people(
+    gen: np.random.Generator, rng: random.Random, start: int, size: int, seed: int, now: datetime
+) -> list[SyntheticPerson]:
+    """A chunk of people: every random choice drawn for the whole chunk at once (numpy)."""
+    female_names, male_names = _words("given_female"), _words("given_male")
+    surnames, towns, streets = _words("surnames"), _lines("towns"), _lines("streets")
+    female = (gen.random(size) < 0.5).tolist()
+    given_f = gen.integers(0, len(female_names), size).tolist()
+    given_m = gen.integers(0, len(male_names), size).tolist()
+    family = gen.integers(0, len(surnames), size).tolist()
+    ages = gen.triangular(16 * 365, 28 * 365, 85 * 365, size).astype(int).tolist()
+    town = gen.integers(0, len(towns), size).tolist()
+    street = gen.integers(0, len(streets), size).tolist()
+    numbers = gen.integers(1, 241, (size, 2)).tolist()
+    inward = gen.integers(0, len(_POSTCODE_LETTERS), (size, 2)).tolist()
+    moved = gen.integers(30, 3650, size).tolist()
+    ethnic = np.searchsorted(_ETHNIC_CUM, gen.random(size) * _ETHNIC_CUM[-1], side="right")
+    heights = gen.normal(0, 7, size).tolist()
+    build = gen.integers(0, len(_BUILDS), size).tolist()
+    marks = gen.integers(0, len(_MARKS) * 7, size).tolist()  # one in seven has a mark
+    alias = gen.random(size).tolist()
+    alias_given = gen.integers(0, 10_000, size).tolist()
+    alias_family = gen.integers(0, len(surnames), size).tolist()
+    today = now.date().toordinal()
+    out = []
+    for i, ethnic_i in enumerate(ethnic.tolist()):
+        index = start + i
+        givens = female_names if female[i] else male_names
+        surname = surnames[family[i]]
+        place, prefix = towns[town[i]].rsplit(" ", 1)
+        postcode = (
+            f"{prefix}{numbers[i][1] % 29 + 1} {numbers[i][0] % 9 + 1}"
+            f"{_POSTCODE_LETTERS[inward[i][0]]}{_POSTCODE_LETTERS[inward[i][1]]}"
+        )
+        person = SyntheticPerson(
+            given_names=givens[given_f[i] if female[i] else given_m[i]],
+            family_name=surname,
+            date_of_birth=date.fromordinal(today - ages[i]),
+            sex=Sex.FEMALE if female[i] else Sex.MALE,
+            ethnicity=_ETHNIC_CODES[ethnic_i],
+            height_cm=int((164 if female[i] else 177) + heights[i]),
+            build=_BUILDS[build[i]],
+            marks=_MARKS[marks[i]] if marks[i] < len(_MARKS) else None,
+            pnc=f"{(seed % 90) + 10:02d}/{index:07d}{_PNC_LETTERS[index % 23]}",
+            address=(f"{numbers[i][0]} {streets[street[i]]}", place, postcode,
+                     date.fromordinal(today - moved[i])),
+        )  # fmt: skip
+        if alias[i] < 0.1:
+            other = surname if alias[i] < 0.05 else surnames[alias_family[i]]
+            person.aliases.append((givens[alias_given[i] % len(givens)], other))
+        person.flags = _flags(rng, now)
+        out.append(person)
+    return out
 
 
 def _incident(rng: random.Random, people: int, now: datetime) -> SyntheticIncident:
@@ -249,10 +270,11 @@ def _incident(rng: random.Random, people: int, now: datetime) -> SyntheticIncide
 def generate(count: int, seed: int, now: datetime) -> Iterator[Chunk]:
     """Yield `count` people in chunks of CHUNK, with about one incident per ten people."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+    gen = np.random.default_rng(seed)
     done = 0
     while done < count:
         size = min(CHUNK, count - done)
-        people = [_person(rng, done + i, seed, now) for i in range(size)]
+        people = _people(gen, rng, done, size, seed, now)
         incidents = [_incident(rng, size, now) for _ in range(max(1, size // 10))]
         done += size
         yield Chunk(people, incidents)
