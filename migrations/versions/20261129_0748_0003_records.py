@@ -105,7 +105,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_people_merged_into_id"), ["merged_into_id"], unique=False
+            batch_op.f("ix_people_merged_into_id"),
+            ["merged_into_id"],
+            unique=False,
+            sqlite_where=sa.text("merged_into_id IS NOT NULL"),
+            postgresql_where=sa.text("merged_into_id IS NOT NULL"),
         )
         batch_op.create_index(
             batch_op.f("ix_people_date_of_birth"), ["date_of_birth"], unique=False
