@@ -60,6 +60,15 @@ class TestSearchPage:
         assert 'href="#q"' in res.text
         assert "not a real date" in res.text
 
+    def test_htmx_gets_the_error_summary_with_a_swappable_status(
+        self, client: TestClient, investigator: str
+    ) -> None:
+        res = client.get("/people", params={"q": "John"},
+                         headers={**HTML, "HX-Request": "true"})  # fmt: skip
+        assert res.status_code == 200
+        assert 'id="people-search"' in res.text
+        assert "govuk-error-summary" in res.text
+
 
 class TestPersonPage:
     def test_asks_for_a_purpose_first(

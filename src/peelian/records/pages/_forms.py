@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
 from pydantic import ValidationError
 
 from peelian.core.errors import PeelianError
 
-__all__ = ["errors_of", "form_value"]
+__all__ = ["error_status", "errors_of", "form_value"]
 
 
 def errors_of(exc: ValidationError | PeelianError) -> list[dict[str, str]]:
@@ -36,3 +37,10 @@ def form_value(data: dict[str, Any], name: str) -> str | None:
     if not isinstance(value, str):
         return None
     return value.strip() or None
+
+
+def error_status(request: Request, errors: list[dict[str, str]]) -> int:
+    """400 for a page with errors, except to htmx, which swaps only 2xx answers into the page."""
+    if not errors or request.headers.get("hx-request") == "true":
+        return 200
+    return 400

@@ -20,7 +20,7 @@ from peelian.records.codes import (
     IncidentGrade,
     IncidentStatus,
 )
-from peelian.records.pages._forms import errors_of, form_value
+from peelian.records.pages._forms import error_status, errors_of, form_value
 from peelian.records.schemas import IncidentCreate, IncidentUpdate, StatusChange
 from peelian.records.service import incidents
 from peelian.web.deps import DbSession
@@ -57,7 +57,8 @@ def list_page(
     )
     context = {"incidents": rows, "total": total, "page": page, "page_size": PAGE,
                "status": status, "statuses": list(IncidentStatus), "errors": errors}  # fmt: skip
-    return render(request, "records/incidents.html", context, status_code=400 if errors else 200)
+    status_code = error_status(request, errors)
+    return render(request, "records/incidents.html", context, status_code=status_code)
 
 
 def _form_context(data: dict[str, Any], errors: list[dict[str, str]]) -> dict[str, Any]:

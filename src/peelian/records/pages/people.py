@@ -14,7 +14,7 @@ from peelian.auth.navigation import NavItem, register_nav
 from peelian.auth.permissions import Permission
 from peelian.core.errors import PeelianError
 from peelian.records.codes import ETHNICITY, Sex
-from peelian.records.pages._forms import errors_of, form_value
+from peelian.records.pages._forms import error_status, errors_of, form_value
 from peelian.records.schemas import PersonCreate, PersonUpdate
 from peelian.records.service import check, people, search
 from peelian.web.deps import DbSession
@@ -66,7 +66,7 @@ def search_page(
             except PeelianError as exc:
                 errors = [{"field": "q", "message": e["message"]} for e in errors_of(exc)]
         context["errors"] = errors
-    status = 400 if context["errors"] else 200
+    status = error_status(request, context["errors"])
     return render(request, "records/people_search.html", context, status_code=status)
 
 
@@ -133,7 +133,8 @@ def check_page(
     """The person check (an htmx fragment on the person page, or a page of its own)."""
     errors = _purpose_error(purpose)
     if errors:
-        return render(request, "records/check.html", {"errors": errors}, status_code=400)
+        status = error_status(request, errors)
+        return render(request, "records/check.html", {"errors": errors}, status_code=status)
     result = check.check_person(
         session, actor=principal.actor, person_id=person_id, purpose=purpose.strip()
     )
