@@ -50,6 +50,7 @@ _CODES = {
 }
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Upper-case ASCII letters and single spaces: accents folded, hyphens and apostrophes gone."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -119,6 +120,7 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+@lru_cache(maxsize=262144)
 def similarity(a: str, b: str) -> float:
     """1.0 for equal words, falling with edit distance; a sound-alike pair scores at least 0.7."""
     if not a or not b:
