@@ -39,6 +39,23 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
     ("GET", "/api/v1/audit/events"): P.AUDIT_READ,
     ("POST", "/api/v1/audit/verify"): P.AUDIT_VERIFY,
     ("POST", "/api/v1/audit/checkpoints"): P.AUDIT_VERIFY,
+    ("GET", "/api/v1/people"): P.PEOPLE_READ,
+    ("POST", "/api/v1/people"): P.PEOPLE_WRITE,
+    ("GET", "/api/v1/people/{person_id}"): P.PEOPLE_READ,
+    ("PATCH", "/api/v1/people/{person_id}"): P.PEOPLE_WRITE,
+    ("GET", "/api/v1/people/{person_id}/check"): P.PERSON_CHECK,
+    ("POST", "/api/v1/people/{person_id}/flags"): P.PEOPLE_WRITE,
+    ("POST", "/api/v1/people/{person_id}/flags/{flag_id}/cancel"): P.PEOPLE_WRITE,
+    ("POST", "/api/v1/people/{person_id}/photos"): P.PEOPLE_WRITE,
+    ("POST", "/api/v1/people/{person_id}/merges"): P.PEOPLE_WRITE,
+    ("POST", "/api/v1/people/merges/{merge_id}/undo"): P.PEOPLE_WRITE,
+    ("GET", "/api/v1/incidents"): P.INCIDENTS_READ,
+    ("POST", "/api/v1/incidents"): P.INCIDENTS_WRITE,
+    ("GET", "/api/v1/incidents/export.csv"): P.INCIDENTS_EXPORT_TEAM,
+    ("GET", "/api/v1/incidents/{incident_id}"): P.INCIDENTS_READ,
+    ("PATCH", "/api/v1/incidents/{incident_id}"): P.INCIDENTS_WRITE,
+    ("POST", "/api/v1/incidents/{incident_id}/status"): P.INCIDENTS_WRITE,
+    ("POST", "/api/v1/incidents/{incident_id}/people"): P.INCIDENTS_WRITE,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): PUBLIC,
@@ -50,6 +67,22 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
     ("POST", "/admin/devices/{device_id}/{action}"): P.DEVICES_MANAGE,
     ("GET", "/audit"): P.AUDIT_READ,
     ("POST", "/audit/verify"): P.AUDIT_VERIFY,
+    ("GET", "/people"): P.PEOPLE_READ,
+    ("GET", "/people/new"): P.PEOPLE_WRITE,
+    ("POST", "/people/new"): P.PEOPLE_WRITE,
+    ("GET", "/people/{person_id}"): P.PEOPLE_READ,
+    ("GET", "/people/{person_id}/check"): P.PERSON_CHECK,
+    ("GET", "/people/{person_id}/edit"): P.PEOPLE_WRITE,
+    ("POST", "/people/{person_id}/edit"): P.PEOPLE_WRITE,
+    ("GET", "/people/{person_id}/flags/new"): P.PEOPLE_WRITE,
+    ("POST", "/people/{person_id}/flags/new"): P.PEOPLE_WRITE,
+    ("GET", "/incidents"): P.INCIDENTS_READ,
+    ("GET", "/incidents/new"): P.INCIDENTS_WRITE,
+    ("POST", "/incidents/new"): P.INCIDENTS_WRITE,
+    ("GET", "/incidents/export.csv"): P.INCIDENTS_EXPORT_TEAM,
+    ("GET", "/incidents/{incident_id}"): P.INCIDENTS_READ,
+    ("POST", "/incidents/{incident_id}/status"): P.INCIDENTS_WRITE,
+    ("POST", "/incidents/{incident_id}/edit"): P.INCIDENTS_WRITE,
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
@@ -72,11 +105,9 @@ def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
 
 
 def _concrete(path: str) -> str:
-    return (
-        path.replace("{user_id}", ANY_UUID)
-        .replace("{device_id}", ANY_UUID)
-        .replace("{action}", "revoke")
-    )
+    for name in ("user_id", "device_id", "person_id", "flag_id", "merge_id", "incident_id"):
+        path = path.replace("{" + name + "}", ANY_UUID)
+    return path.replace("{action}", "revoke")
 
 
 GUARDED = sorted(

@@ -23,6 +23,8 @@ from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import create_database
 from peelian.core.storage import open_blob_store
+from peelian.records import pages as records_pages
+from peelian.records import routes as records_routes
 from peelian.web.middleware import (
     BodyLimitMiddleware,
     ObservabilityMiddleware,
@@ -96,7 +98,14 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.add_middleware(ObservabilityMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=STATIC / "govuk" / "assets"), name="govuk-assets")
-    for module in (auth_routes, auth_pages, accountability_routes, accountability_pages):
+    for module in (
+        auth_routes,
+        auth_pages,
+        accountability_routes,
+        accountability_pages,
+        records_routes,
+        records_pages,
+    ):
         app.include_router(module.router)
     _add_platform_routes(app)
     return app

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from peelian.auth import repository, service
@@ -16,9 +17,12 @@ from peelian.auth.models import Role
 from peelian.auth.schemas import UserCreate
 from peelian.cli._common import console, fail, load_state
 from peelian.core.audit import Actor
+from peelian.records.service import seed as records_seed
+from peelian.web.state import AppState
 
 app = typer.Typer(help="Demo force: users and synthetic data.", no_args_is_help=True)
 FORCE = "Peelian Demo Constabulary"
+DEMO_PEOPLE = 2000
 
 DEMO_USERS: list[dict[str, Any]] = [
     {
@@ -66,9 +70,14 @@ def _logins_file(var_dir: Path) -> Path:
 @app.command()
 def setup(
     show: Annotated[bool, typer.Option(help="Print the logins table")] = True,
+    people: Annotated[int, typer.Option(min=0, help="Synthetic people to seed once")] = DEMO_PEOPLE,
 ) -> None:
-    """Create the demo users (once) and print their logins; a second run reuses them."""
+    """Create the demo users and a modest synthetic force (once) and print the logins."""
     state = load_state()
+    with state.db.sessionmaker() as session:
+        empty = records_seed.people_count(session) == 0
+    if people and empty:
+        _seed(state, people, 1)
     path = _logins_file(state.settings.var_dir)
     logins: dict[str, dict[str, str | None]] = json.loads(path.read_text()) if path.exists() else {}
     actor = Actor.system("demo")
@@ -105,6 +114,34 @@ def print_logins(var_dir: Path) -> None:
         "USERNAME[/] for the current one (or add the secret from var/demo_logins.json "
         "to an authenticator app)."
     )
+
+
+def _seed(state: AppState, people: int, seed: int) -> None:
+    columns = (TextColumn("Seeding people"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("seed", total=people)
+        with state.db.unit_of_work() as session:
+            report = records_seed.seed_people(
+                session,
+                actor=Actor.system("demo"),
+                count=people,
+                seed=seed,
+                progress=lambda n: progress.advance(task, n),
+                commit_each=session.commit,
+            )
+    console.print(
+        f"Seeded {report.people:,} people, {report.flags:,} warnings and statuses, "
+        f"{report.incidents:,} incidents (seed {seed})."
+    )
+
+
+@app.command()
+def seed(
+    people: Annotated[int, typer.Option(min=1, max=5_000_000, help="How many people")] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same people")] = 1,
+) -> None:
+    """Seed a deterministic synthetic force: people, warnings, warrants, bail and incidents."""
+    _seed(load_state(), people, seed)
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Records: people (nominals), their warnings and status, incidents, and the person check."""
