@@ -23,6 +23,7 @@ from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import create_database
 from peelian.core.storage import open_blob_store
+from peelian.mobile.sync import routes as mobile_sync_routes
 from peelian.web.middleware import (
     BodyLimitMiddleware,
     ObservabilityMiddleware,
@@ -39,6 +40,7 @@ __all__ = ["build_state", "configure_logging", "create_app"]
 
 # Importing a domain's tasks module declares its jobs before the queue is configured.
 TASK_MODULES = (accountability_tasks,)
+MOBILE_ROUTERS = (mobile_sync_routes,)
 STATIC = Path(__file__).resolve().parent / "web" / "static"
 
 
@@ -97,6 +99,8 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=STATIC / "govuk" / "assets"), name="govuk-assets")
     for module in (auth_routes, auth_pages, accountability_routes, accountability_pages):
+        app.include_router(module.router)
+    for module in MOBILE_ROUTERS:
         app.include_router(module.router)
     _add_platform_routes(app)
     return app
