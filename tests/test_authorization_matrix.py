@@ -50,6 +50,28 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
     ("POST", "/admin/devices/{device_id}/{action}"): P.DEVICES_MANAGE,
     ("GET", "/audit"): P.AUDIT_READ,
     ("POST", "/audit/verify"): P.AUDIT_VERIFY,
+    ("GET", "/api/v1/mobile/sync/info"): P.FORMS_SUBMIT,
+    ("POST", "/api/v1/mobile/sync/push"): P.FORMS_SUBMIT,
+    ("POST", "/api/v1/mobile/sync/pull"): P.FORMS_SUBMIT,
+    ("POST", "/api/v1/mobile/sync/receipts/verify"): P.FORMS_SUBMIT,
+    ("PATCH", "/api/v1/mobile/uploads/{sha256}"): P.FORMS_SUBMIT,
+    ("GET", "/api/v1/mobile/forms"): P.FORMS_SUBMIT,
+    ("GET", "/api/v1/mobile/forms/{form_id}/versions/{version}"): P.FORMS_SUBMIT,
+    ("POST", "/api/v1/mobile/forms"): P.FORMS_PUBLISH,
+    ("POST", "/api/v1/mobile/forms/{form_id}/versions/{version}/retire"): P.FORMS_PUBLISH,
+    ("GET", "/api/v1/mobile/notebook/entries"): P.NOTEBOOK_WRITE,
+    ("GET", "/api/v1/mobile/submissions"): P.SUBMISSIONS_REVIEW,
+    ("GET", "/api/v1/mobile/submissions/{submission_id}"): P.SUBMISSIONS_REVIEW,
+    ("POST", "/api/v1/mobile/submissions/{submission_id}/review"): P.SUBMISSIONS_REVIEW,
+    ("GET", "/api/v1/mobile/conflicts"): P.SUBMISSIONS_REVIEW,
+    ("POST", "/api/v1/mobile/conflicts/{conflict_id}/resolve"): P.SUBMISSIONS_REVIEW,
+    ("POST", "/api/v1/mobile/briefings"): P.BRIEFINGS_WRITE,
+    ("GET", "/api/v1/mobile/frontline-time"): P.SUBMISSIONS_REVIEW,
+    ("PUT", "/api/v1/mobile/frontline-time/baselines/{form_id}"): P.FORMS_PUBLISH,
+    ("GET", "/mobile/review"): P.SUBMISSIONS_REVIEW,
+    ("GET", "/mobile/review/{submission_id}"): P.SUBMISSIONS_REVIEW,
+    ("POST", "/mobile/review/{submission_id}"): P.SUBMISSIONS_REVIEW,
+    ("GET", "/mobile/frontline"): P.SUBMISSIONS_REVIEW,
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
@@ -76,6 +98,11 @@ def _concrete(path: str) -> str:
         path.replace("{user_id}", ANY_UUID)
         .replace("{device_id}", ANY_UUID)
         .replace("{action}", "revoke")
+        .replace("{submission_id}", ANY_UUID)
+        .replace("{conflict_id}", ANY_UUID)
+        .replace("{sha256}", "0" * 64)
+        .replace("{form_id}", "stop_search")
+        .replace("{version}", "1")
     )
 
 

@@ -23,7 +23,12 @@ from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import create_database
 from peelian.core.storage import open_blob_store
+from peelian.mobile.forms import routes as mobile_forms_routes
+from peelian.mobile.notebook import routes as mobile_notebook_routes
+from peelian.mobile.review import pages as mobile_review_pages
+from peelian.mobile.review import routes as mobile_review_routes
 from peelian.mobile.sync import routes as mobile_sync_routes
+from peelian.mobile.sync import upload_routes as mobile_upload_routes
 from peelian.web.middleware import (
     BodyLimitMiddleware,
     ObservabilityMiddleware,
@@ -40,7 +45,14 @@ __all__ = ["build_state", "configure_logging", "create_app"]
 
 # Importing a domain's tasks module declares its jobs before the queue is configured.
 TASK_MODULES = (accountability_tasks,)
-MOBILE_ROUTERS = (mobile_sync_routes,)
+MOBILE_ROUTERS = (
+    mobile_sync_routes,
+    mobile_upload_routes,
+    mobile_forms_routes,
+    mobile_notebook_routes,
+    mobile_review_routes,
+    mobile_review_pages,
+)
 STATIC = Path(__file__).resolve().parent / "web" / "static"
 
 

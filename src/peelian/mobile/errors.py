@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peelian.core.errors import Conflict, FieldError, Forbidden, InvalidInput, PeelianError
+from peelian.core.errors import Conflict, FieldError, InvalidInput, PeelianError, Unauthorized
 
 __all__ = [
     "AttachmentTooLarge",
@@ -31,8 +31,8 @@ def problem(cls: type[PeelianError], detail: str, action: str, **extra: Any) -> 
     return cls(detail, errors=errors, extra={"action": action, **extra})
 
 
-class DeviceRequired(Forbidden):
-    """Sync needs a device-bound token."""
+class DeviceRequired(Unauthorized):
+    """Sync needs a device-bound token (sign in with the device's proof)."""
 
     slug = "device-required"
 

@@ -119,5 +119,6 @@ class TestPush:
             json={"ops": [dev.op("notebook.append", {})]},
             headers=auth_header(token_for(client, dev.officer)),
         )
-        assert res.status_code == 403
+        assert res.status_code == 401
+        assert res.json()["type"].endswith("/device-required")
         assert res.json()["action"] == "re-register"

@@ -26,8 +26,21 @@ _TOKEN = re.compile(
     r"|(?P<op>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,)|(?P<name>[A-Za-z_][\w-]*(?::[\w-]+)?)|(?P<dot>\.))"
 )
 _KEYWORD_OPS = {"and", "or", "div", "mod"}
-_PRECEDENCE = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
-               "+": 5, "-": 5, "*": 6, "div": 6, "mod": 6}  # fmt: skip
+_PRECEDENCE = {
+    "or": 1,
+    "and": 2,
+    "=": 3,
+    "!=": 3,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "div": 6,
+    "mod": 6,
+}
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:

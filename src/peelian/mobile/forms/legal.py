@@ -26,21 +26,42 @@ __all__ = [
 # persons (every risk answer with its source and time); vehicle stops (RTA 1988 s.163).
 LEGAL_FIELDS: dict[str, tuple[str, ...]] = {
     "stop_search": (
-        "sde", "search_datetime", "location", "object_of_search", "power", "grounds",
-        "officer_id", "outcome", "outcome_linked", "receipt_offered",
+        "sde",
+        "search_datetime",
+        "location",
+        "object_of_search",
+        "power",
+        "grounds",
+        "officer_id",
+        "outcome",
+        "outcome_linked",
+        "receipt_offered",
     ),
     "mg11": (
-        "witness_name", "age_band", "occupation", "page_count", "statement",
-        "declaration_sha256", "envelope_sha256", "witness_signature", "signed_at",
+        "witness_name",
+        "age_band",
+        "occupation",
+        "page_count",
+        "statement",
+        "declaration_sha256",
+        "envelope_sha256",
+        "witness_signature",
+        "signed_at",
         "dates_to_avoid",
     ),
     "incident": ("occurred_at", "location", "incident_type", "summary"),
     "missing_person": (
-        "person_name", "last_seen_at", "last_seen_location", "risk_grade", "risk_item",
-        "risk_answer", "risk_source", "risk_obtained_at",
+        "person_name",
+        "last_seen_at",
+        "last_seen_location",
+        "risk_grade",
+        "risk_item",
+        "risk_answer",
+        "risk_source",
+        "risk_obtained_at",
     ),
     "vehicle_stop": ("vrm", "stop_datetime", "location", "reason", "outcome"),
-}  # fmt: skip
+}
 KINDS = frozenset(LEGAL_FIELDS) | {"generic"}
 
 # A paraphrase kept as versioned template text. Before live use the exact wording must be taken

@@ -21,8 +21,10 @@ from peelian.mobile.forms.schema import ATTACHMENT_TYPES, FieldType, FormField, 
 __all__ = ["CompiledForm", "ValidationResult"]
 
 MAX_TEXT = 20_000
-_GEO = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)(?:\s+(-?\d+(?:\.\d+)?))?"
-                  r"(?:\s+(\d+(?:\.\d+)?))?\s*$")  # fmt: skip
+_GEO = re.compile(
+    r"^\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)(?:\s+(-?\d+(?:\.\d+)?))?"
+    r"(?:\s+(\d+(?:\.\d+)?))?\s*$"
+)
 
 
 @dataclass

@@ -11,9 +11,20 @@ __all__ = ["ENTRY_FIELDS", "GENESIS", "entry_hash", "first_break"]
 
 GENESIS = "0" * 64
 ENTRY_FIELDS = (
-    "id", "officer_id", "position", "device_id", "device_number", "device_time", "server_time",
-    "text", "amends", "reason", "latitude", "longitude", "prev_hash",
-)  # fmt: skip
+    "id",
+    "officer_id",
+    "position",
+    "device_id",
+    "device_number",
+    "device_time",
+    "server_time",
+    "text",
+    "amends",
+    "reason",
+    "latitude",
+    "longitude",
+    "prev_hash",
+)
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:

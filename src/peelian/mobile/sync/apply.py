@@ -69,10 +69,22 @@ class Batch:
     duplicates: set[uuid.UUID] = field(default_factory=set)
 
 
-def _fail(cls: type[PeelianError], op: Operation, i: int, detail: str, action: str,
-          errors: list[FieldError] | None = None) -> PeelianError:  # fmt: skip
-    return problem(cls, f"operation seq {op.seq}: {detail}", action,
-                   seq=op.seq, op_id=str(op.id), errors=errors or [])  # fmt: skip
+def _fail(
+    cls: type[PeelianError],
+    op: Operation,
+    i: int,
+    detail: str,
+    action: str,
+    errors: list[FieldError] | None = None,
+) -> PeelianError:
+    return problem(
+        cls,
+        f"operation seq {op.seq}: {detail}",
+        action,
+        seq=op.seq,
+        op_id=str(op.id),
+        errors=errors or [],
+    )
 
 
 def check_batch(session: Session, batch: Batch, *, max_attachment_bytes: int) -> None:
@@ -105,27 +117,46 @@ def _check_submissions(
         op = batch.ops[i]
         version = batch.forms.get((p.form_id, p.form_version))
         if version is None:
-            raise _fail(FormVersionUnknown, op, i,
-                        f"form {p.form_id} version {p.form_version} was never published", "pull")  # fmt: skip
+            raise _fail(
+                FormVersionUnknown,
+                op,
+                i,
+                f"form {p.form_id} version {p.form_version} was never published",
+                "pull",
+            )
         if version.status is FormStatus.RETIRED:
-            raise _fail(FormVersionRetired, op, i,
-                        f"form {p.form_id} version {p.form_version} is retired; "
-                        "fill the current version", "fix")  # fmt: skip
+            raise _fail(
+                FormVersionRetired,
+                op,
+                i,
+                f"form {p.form_id} version {p.form_version} is retired; fill the current version",
+                "fix",
+            )
         if p.submission_id in batch.duplicates:
             continue
         for a in p.attachments:
             if a.size > max_bytes:
-                raise _fail(AttachmentTooLarge, op, i,
-                            f"attachment {a.name} is {a.size} bytes; the limit is {max_bytes}",
-                            "fix")  # fmt: skip
+                raise _fail(
+                    AttachmentTooLarge,
+                    op,
+                    i,
+                    f"attachment {a.name} is {a.size} bytes; the limit is {max_bytes}",
+                    "fix",
+                )
         result = compiled(version).validate(p.data)
         declared = {a.name for a in p.attachments}
         for name in sorted(result.attachments - declared):
             result.errors.append(("/data", f"refers to attachment {name!r}, not declared"))
         if result.errors:
             errors = [FieldError(f"/ops/{i}/payload{f}", m) for f, m in result.errors]
-            raise _fail(OperationInvalid, op, i,
-                        f"{errors[0].field.split('/payload')[1]} {errors[0].message}", "fix", errors)  # fmt: skip
+            raise _fail(
+                OperationInvalid,
+                op,
+                i,
+                f"{errors[0].field.split('/payload')[1]} {errors[0].message}",
+                "fix",
+                errors,
+            )
         batch.cleaned[i] = result.data
 
 
@@ -240,18 +271,37 @@ def _apply_draft(
     draft = session.get(Draft, p.draft_id)
     user = batch.user
     if draft is None and p.base_version == 0:
-        draft = Draft(id=p.draft_id, form_id=p.form_id, team=user.team, version=1, data=p.data,
-                      updated_by=user.id, updated_at=now)  # fmt: skip
+        draft = Draft(
+            id=p.draft_id,
+            form_id=p.form_id,
+            team=user.team,
+            version=1,
+            data=p.data,
+            updated_by=user.id,
+            updated_at=now,
+        )
         session.add(draft)
     elif draft is not None and draft.version == p.base_version:
         draft.data, draft.version, draft.updated_by, draft.updated_at = (
-            p.data, draft.version + 1, user.id, now,
-        )  # fmt: skip
+            p.data,
+            draft.version + 1,
+            user.id,
+            now,
+        )
     else:
         server_version, server_data = (draft.version, dict(draft.data)) if draft else (0, {})
         if draft is None:  # the device's base is unknown here: hold an empty version 0
-            session.add(Draft(id=p.draft_id, form_id=p.form_id, team=user.team, version=0,
-                              data={}, updated_by=user.id, updated_at=now))  # fmt: skip
+            session.add(
+                Draft(
+                    id=p.draft_id,
+                    form_id=p.form_id,
+                    team=user.team,
+                    version=0,
+                    data={},
+                    updated_by=user.id,
+                    updated_at=now,
+                )
+            )
             session.flush()
         session.add(
             SyncConflict(
@@ -265,12 +315,18 @@ def _apply_draft(
                 device_data=p.data,
                 status="open",
                 created_at=now,
-            )  # fmt: skip
+            )
         )
         session.flush()
         return Outcome("conflict", p.draft_id)
     session.flush()
     if user.team:
-        changes.append(ChangeIn(team_bucket(user.team), "draft", str(draft.id),
-                                {"version": draft.version, "data": draft.data}))  # fmt: skip
+        changes.append(
+            ChangeIn(
+                team_bucket(user.team),
+                "draft",
+                str(draft.id),
+                {"version": draft.version, "data": draft.data},
+            )
+        )
     return Outcome("applied", p.draft_id)

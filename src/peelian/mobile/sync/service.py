@@ -192,7 +192,7 @@ def pull(session: Session, *, caller: DeviceCaller, request: PullRequest) -> Pul
                     record_id=row.record_id,
                     op=row.op,
                     data=row.data,
-                )  # fmt: skip
+                )
             )
             positions[bucket] = row.seq
         room -= len(rows)

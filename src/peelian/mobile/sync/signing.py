@@ -1,4 +1,4 @@
-"""The server's receipt signer, from settings (PEELIAN_SYNC_SIGNING_KEY) or var/, once per process."""
+"""The server's receipt signer, from PEELIAN_SYNC_SIGNING_KEY or var/, once per process."""
 
 from __future__ import annotations
 
