@@ -65,11 +65,13 @@ class TestCaptureAndSync:
         dev.push()
         with live_server.session() as s:
             sub = s.get(Submission, uuid.UUID(sid))
-            assert sub is not None and sub.status is SubmissionStatus.AWAITING_ATTACHMENTS
+            assert sub is not None
+            assert sub.status is SubmissionStatus.AWAITING_ATTACHMENTS
         assert dev.upload_files() == 1
         with live_server.session() as s:
             sub = s.get(Submission, uuid.UUID(sid))
-            assert sub is not None and sub.status is SubmissionStatus.SUBMITTED
+            assert sub is not None
+            assert sub.status is SubmissionStatus.SUBMITTED
 
     def test_review_outcome_reaches_the_device(
         self, live_server: LiveServer, tmp_path: Path

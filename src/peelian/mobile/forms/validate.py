@@ -21,6 +21,7 @@ from peelian.mobile.forms.schema import ATTACHMENT_TYPES, FieldType, FormField, 
 __all__ = ["CompiledForm", "ValidationResult"]
 
 MAX_TEXT = 20_000
+_ATTRS = ("relevant", "calculation", "required", "constraint")
 _GEO = re.compile(
     r"^\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)(?:\s+(-?\d+(?:\.\d+)?))?"
     r"(?:\s+(\d+(?:\.\d+)?))?\s*$"
@@ -83,10 +84,16 @@ class CompiledForm:
         self.schema = schema
         self._exprs: dict[tuple[str, str], Expr] = {}
         for f in schema.walk():
-            for attr in ("required", "relevant", "constraint", "calculation"):
+            for attr in _ATTRS:
                 text = getattr(f, attr)
                 if text:
                     self._exprs[(f.name, attr)] = compile_expr(text)
+
+        # One plan per field, so validating a submission does no lookups by name.
+        self._plan: dict[str, tuple[Expr | None, ...]] = {
+            f.name: tuple(self._exprs.get((f.name, a)) for a in _ATTRS) for f in schema.walk()
+        }
+        self._known: dict[int, frozenset[str]] = {}
 
     def _expr(self, f: FormField, attr: str) -> Expr | None:
         return self._exprs.get((f.name, attr))
@@ -111,7 +118,9 @@ class CompiledForm:
         path: str,
         result: ValidationResult,
     ) -> dict[str, Any]:
-        known = {f.name for f in _flatten(fields)}
+        known = self._known.get(id(fields))
+        if known is None:
+            known = self._known[id(fields)] = frozenset(f.name for f in _flatten(fields))
         for name in sorted(set(given) - known):
             result.errors.append((f"{path}/{name}", "is not a question on this form version"))
         clean: dict[str, Any] = {k: v for k, v in given.items() if k in known}
@@ -129,33 +138,29 @@ class CompiledForm:
         *,
         parent_relevant: bool,
     ) -> None:
+        scope = Scope(frames)
         for f in fields:
-            where = f"{path}/{f.name}"
-            relevant_expr = self._expr(f, "relevant")
-            relevant = parent_relevant and (
-                relevant_expr is None or relevant_expr.test(Scope(frames))
-            )
+            relevant_expr, calc, req, con = self._plan[f.name]
+            relevant = parent_relevant and (relevant_expr is None or relevant_expr.test(scope))
             if f.type is FieldType.GROUP:
                 self._fields(f.children, clean, frames, path, result, parent_relevant=relevant)
                 continue
             if not relevant or f.type is FieldType.NOTE:
                 clean.pop(f.name, None)
                 continue
-            calc = self._expr(f, "calculation")
             if calc is not None:
-                value = calc.evaluate(Scope(frames))
+                value = calc.evaluate(scope)
                 clean[f.name] = (
                     value if not isinstance(value, float) or math.isfinite(value) else ""
                 )
                 continue
             value = clean.get(f.name)
-            empty = value in (None, "", [])
-            req = self._expr(f, "required")
-            if empty:
+            if value is None or value == "" or value == []:
                 clean.pop(f.name, None)
-                if req is not None and req.test(Scope(frames)):
-                    result.errors.append((where, f.required_message or "is required"))
+                if req is not None and req.test(scope):
+                    result.errors.append((f"{path}/{f.name}", f.required_message or "is required"))
                 continue
+            where = f"{path}/{f.name}"
             if f.type is FieldType.REPEAT:
                 self._repeat(f, value, clean, frames, where, result)
                 continue
@@ -166,7 +171,6 @@ class CompiledForm:
             clean[f.name] = value
             if f.type in ATTACHMENT_TYPES:
                 result.attachments.add(value)
-            con = self._expr(f, "constraint")
             if con is not None and not truthy(con.evaluate(Scope(frames, current=value))):
                 result.errors.append((where, f.constraint_message or "is not valid"))
 

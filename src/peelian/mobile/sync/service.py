@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -118,32 +119,33 @@ def push(
                 op_id=str(op.id),
             )
     now = utcnow()
-    rows: list[SyncOperation] = []
+    rows: list[dict[str, Any]] = []
     if fresh:
         checked = Batch(user=caller.user, device_id=device_id, ops=fresh)
         check_batch(session, checked, max_attachment_bytes=max_attachment_bytes)
         outcomes, changes = apply_batch(session, checked, now=now, blob_exists=blob_exists)
         offset = len(replayed)
+        received = _iso(now)
         for j, (op, outcome) in enumerate(zip(fresh, outcomes, strict=True)):
             sha = hashes[offset + j]
             message = receipt_message(
-                str(device_id), op.seq, str(op.id), sha, outcome.status, _iso(now)
+                str(device_id), op.seq, str(op.id), sha, outcome.status, received
             )
             rows.append(
-                SyncOperation(
-                    device_id=device_id,
-                    seq=op.seq,
-                    op_id=op.id,
-                    kind=op.kind,
-                    officer_id=caller.user.id,
-                    payload_sha256=sha,
-                    status=outcome.status,
-                    record_id=outcome.record_id,
-                    received_at=now,
-                    signature=signer.sign(message),
-                )
+                {
+                    "device_id": device_id,
+                    "seq": op.seq,
+                    "op_id": op.id,
+                    "kind": op.kind,
+                    "officer_id": caller.user.id,
+                    "payload_sha256": sha,
+                    "status": outcome.status,
+                    "record_id": outcome.record_id,
+                    "received_at": now,
+                    "signature": signer.sign(message),
+                }
             )
-        session.add_all(rows)
+        repository.insert_rows(session, SyncOperation, rows)
         publish_changes(session, changes)
         audit(
             session,
@@ -159,7 +161,19 @@ def push(
         )
         session.flush()
     receipts = [_receipt(signer, by_seq[op.seq]) for op in replayed]
-    receipts += [_receipt(signer, row) for row in rows]
+    receipts += [
+        ReceiptOut(
+            op_id=r["op_id"],
+            seq=r["seq"],
+            status=r["status"],
+            payload_sha256=r["payload_sha256"],
+            received_at=_iso(now),
+            record_id=r["record_id"],
+            key_id=signer.key_id,
+            signature=r["signature"],
+        )
+        for r in rows
+    ]
     return PushResponse(receipts=receipts, last_seq=max(last, batch.ops[-1].seq), server_time=now)
 
 
