@@ -9,6 +9,9 @@ import typer
 from peelian.cli import audit as audit_cli
 from peelian.cli import db as db_cli
 from peelian.cli import demo as demo_cli
+from peelian.cli import device as device_cli
+from peelian.cli import forms as forms_cli
+from peelian.cli import notebook as notebook_cli
 from peelian.cli import serve as serve_cli
 from peelian.cli import users as users_cli
 from peelian.cli._common import CliError, fail
@@ -26,6 +29,9 @@ app.add_typer(db_cli.app, name="db")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(demo_cli.app, name="demo")
+app.add_typer(device_cli.app, name="device")
+app.add_typer(notebook_cli.app, name="notebook")
+app.add_typer(forms_cli.app, name="forms")
 serve_cli.register(app)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from peelian.auth.models import User
 from peelian.mobile.models import (
     Attachment,
     FormStatus,
@@ -32,7 +33,13 @@ __all__ = [
     "notebook_head",
     "notebook_range",
     "submissions",
+    "user_by_username",
 ]
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    """The account with this username."""
+    return session.scalar(select(User).where(User.username == username.lower()))
 
 
 def last_seq(session: Session, device_id: uuid.UUID) -> int:

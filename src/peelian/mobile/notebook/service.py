@@ -17,12 +17,22 @@ from sqlalchemy.orm import Session
 
 from peelian.core.audit import Actor, AuditAction
 from peelian.core.audit import record as audit
+from peelian.core.errors import NotFound
 from peelian.mobile import repository
 from peelian.mobile.models import NotebookEntry
 from peelian.mobile.notebook.chain import GENESIS, entry_hash
+from peelian.mobile.notebook.export import build_manifest
 from peelian.mobile.schemas import NotebookPayload
 
-__all__ = ["Gap", "append_entries", "entry_dict", "find_gaps", "list_entries", "prepare_entries"]
+__all__ = [
+    "Gap",
+    "append_entries",
+    "entry_dict",
+    "export_manifest",
+    "find_gaps",
+    "list_entries",
+    "prepare_entries",
+]
 
 
 @dataclass(frozen=True)
@@ -144,3 +154,34 @@ def find_gaps(entries: Sequence[NotebookEntry]) -> list[Gap]:
         if missing:
             gaps.append(Gap(device_id, missing))
     return gaps
+
+
+def export_manifest(
+    session: Session, *, actor: Actor, username: str, start: datetime, end: datetime
+) -> dict[str, Any]:
+    """The court-export manifest of an officer's entries with server time in [start, end)."""
+    officer = repository.user_by_username(session, username)
+    if officer is None:
+        raise NotFound(f"no user {username!r}")
+    entries = repository.notebook_range(session, officer.id, start=start, end=end)
+    gaps = find_gaps(repository.notebook_range(session, officer.id))
+    audit(
+        session,
+        actor=actor,
+        action=AuditAction.EXPORT,
+        record_type="notebook",
+        record_id=officer.id,
+        detail={"entries": len(entries)},
+    )
+    return build_manifest(
+        officer={
+            "id": str(officer.id),
+            "username": officer.username,
+            "display_name": officer.display_name,
+            "collar_number": officer.collar_number,
+        },
+        entries=[entry_dict(e) for e in entries],
+        start=start,
+        end=end,
+        gaps=[{"device_id": str(g.device_id), "missing": list(g.missing)} for g in gaps],
+    )
