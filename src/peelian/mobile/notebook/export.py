@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,10 @@ def _latin(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+def _line(pdf: Any, height: float, text: str) -> None:
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
 def render_pdf(manifest: dict[str, Any], out: Path) -> str:
     """Write the PDF; returns the manifest's SHA-256."""
     from fpdf import FPDF
@@ -72,8 +77,8 @@ def render_pdf(manifest: dict[str, Any], out: Path) -> str:
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
     officer = manifest["officer"]
-    pdf.multi_cell(
-        0,
+    _line(
+        pdf,
         8,
         _latin(
             f"Pocket notebook: {officer.get('display_name', '')} "
@@ -81,8 +86,8 @@ def render_pdf(manifest: dict[str, Any], out: Path) -> str:
         ),
     )
     pdf.set_font("Helvetica", size=9)
-    pdf.multi_cell(
-        0,
+    _line(
+        pdf,
         5,
         _latin(
             f"From {manifest['from']} to {manifest['to']} (UTC). "
@@ -95,22 +100,22 @@ def render_pdf(manifest: dict[str, Any], out: Path) -> str:
         label = f"#{e['position']}  server {e['server_time']}  device {e['device_time']}"
         if e.get("amends"):
             label += f"  AMENDS {e['amends']}: {e.get('reason') or ''}"
-        pdf.multi_cell(0, 5, _latin(label))
+        _line(pdf, 5, _latin(label))
         pdf.set_font("Helvetica", size=10)
-        pdf.multi_cell(0, 5, _latin(e["text"]))
+        _line(pdf, 5, _latin(e["text"]))
         pdf.set_font("Courier", size=7)
-        pdf.multi_cell(0, 4, f"hash {e['hash']}")
+        _line(pdf, 4, f"hash {e['hash']}")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 12)
-    pdf.multi_cell(0, 7, "Hash manifest")
+    _line(pdf, 7, "Hash manifest")
     pdf.set_font("Courier", size=7)
     for gap in manifest["gaps"]:
-        pdf.multi_cell(0, 4, _latin(f"GAP device {gap['device_id']}: missing {gap['missing']}"))
-    pdf.multi_cell(0, 4, f"previous hash {manifest['previous_hash']}")
+        _line(pdf, 4, _latin(f"GAP device {gap['device_id']}: missing {gap['missing']}"))
+    _line(pdf, 4, f"previous hash {manifest['previous_hash']}")
     for e in manifest["entries"]:
-        pdf.multi_cell(0, 4, f"{e['position']:>6} {e['hash']}")
-    pdf.multi_cell(0, 4, f"chain head {manifest['chain_head']}")
-    pdf.multi_cell(0, 4, f"manifest SHA-256 {digest}")
+        _line(pdf, 4, f"{e['position']:>6} {e['hash']}")
+    _line(pdf, 4, f"chain head {manifest['chain_head']}")
+    _line(pdf, 4, f"manifest SHA-256 {digest}")
     pdf.set_font("Helvetica", size=8)
     pdf.multi_cell(
         0,
@@ -128,6 +133,13 @@ def verify_pdf(path: Path) -> tuple[int, str]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    try:
+        with open(path, "rb") as fp:
+            if fp.read(5) != b"%PDF-":
+                raise ExportError("not a PDF file")
+    except OSError as exc:
+        raise ExportError(f"cannot read the file ({type(exc).__name__})") from exc
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings are not for officers
     try:
         reader = PdfReader(str(path))
         subject = (reader.metadata or {}).get("/Subject", "") or ""
