@@ -142,7 +142,7 @@ def verify_pdf(path: Path) -> tuple[int, str]:
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings are not for officers
     try:
         reader = PdfReader(str(path))
-        subject = (reader.metadata or {}).get("/Subject", "") or ""
+        subject = str(reader.metadata.get("/Subject", "") or "") if reader.metadata else ""
         attached = reader.attachments.get(MANIFEST_NAME)
     except (PyPdfError, OSError, ValueError) as exc:
         raise ExportError(f"not a readable PDF ({type(exc).__name__})") from exc
