@@ -7,6 +7,7 @@ legal-completeness rules of the form's kind. Every problem is reported, not only
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -135,8 +136,18 @@ def from_json_form(survey: dict[str, Any], *, kind: str) -> FormSchema:
     return form
 
 
+_PARSED: dict[tuple[str, str | None], FormSchema] = {}
+
+
 def parse_xlsform(content: bytes, *, kind: str | None = None) -> FormSchema:
     """Read an .xlsx XLSForm; the kind comes from the argument or the form id's prefix."""
+    key = (hashlib.sha256(content).hexdigest(), kind)
+    if key not in _PARSED:  # pyxform takes a while; a workbook's meaning never changes
+        _PARSED[key] = _parse(content, kind)
+    return _PARSED[key]
+
+
+def _parse(content: bytes, kind: str | None) -> FormSchema:
     from pyxform.errors import PyXFormError
     from pyxform.xls2json import parse_file_to_json
 
