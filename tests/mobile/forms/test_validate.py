@@ -75,3 +75,36 @@ class TestMG11:
         data = mg11_data("x", declaration_sha256="0" * 64)
         data["envelope_sha256"] = envelope_sha256("0" * 64, data["statement"], data["signed_at"])
         assert "s.9 declaration" in _errors("mg11", data)["/data/declaration_sha256"]
+
+
+class TestOtherTypes:
+    def test_select_multiple_decimal_time_and_relevance(self) -> None:
+        data = {
+            "vrm": "AB12 CDE",
+            "stop_datetime": "2026-11-29T10:00:00+00:00",
+            "location": "A20",
+            "reason": "defect",
+            "defects": ["tyres", "lights"],
+            "speed_mph": 41.5,
+            "released_at": "10:25",
+            "outcome": "advice",
+        }
+        assert _errors("vehicle_stop", data) == {}
+        bad = dict(data, defects=["tyres", "wings"], speed_mph=400, released_at="25:99")
+        errors = _errors("vehicle_stop", bad)
+        assert "wings" in errors["/data/defects"]
+        assert errors["/data/speed_mph"] == "Between 0 and 250 mph"
+        assert "time" in errors["/data/released_at"]
+
+    def test_calculation_is_recomputed_by_the_server(self) -> None:
+        data = {
+            "occurred_at": "2026-11-29T09:00:00+00:00",
+            "location": "Park",
+            "incident_type": "asb",
+            "priority": 1,
+            "summary": "Group throwing stones at windows",
+            "urgent": "no",
+        }
+        result = _form("incident").validate(data)
+        assert result.errors == []
+        assert result.data["urgent"] == "yes"

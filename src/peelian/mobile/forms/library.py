@@ -322,6 +322,7 @@ INCIDENT: BuiltinForm = {
         q("end_repeat", ""),
         q("image", "photo", "Photograph"),
         q("audio", "voice_note", "Voice note"),
+        q("calculate", "urgent", calculation="if(${priority} <= 2, 'yes', 'no')"),
     ],
     "choices": choices(
         "incident_type",
@@ -403,6 +404,21 @@ VEHICLE_STOP: BuiltinForm = {
         q("dateTime", "stop_datetime", "Date and time of the stop", **REQ),
         q("text", "location", "Where", **REQ),
         q("select_one reason", "reason", "Reason for the stop", **REQ),
+        q(
+            "select_multiple defect",
+            "defects",
+            "Defects found",
+            required="yes",
+            relevant="${reason} = 'defect'",
+        ),
+        q(
+            "decimal",
+            "speed_mph",
+            "Speed (mph), if a speeding stop",
+            constraint=". > 0 and . < 250",
+            constraint_message="Between 0 and 250 mph",
+        ),
+        q("time", "released_at", "Time the vehicle was released"),
         q("text", "driver_name", "Driver's name"),
         q("select_one yes_no", "documents_produced", "Documents produced at the roadside"),
         q("select_one vs_outcome", "outcome", "Outcome", **REQ),
@@ -422,6 +438,14 @@ VEHICLE_STOP: BuiltinForm = {
         ("intelligence", "Intelligence"),
         ("anpr", "ANPR hit"),
         ("check", "Document check"),
+    )
+    + choices(
+        "defect",
+        ("tyres", "Tyres"),
+        ("lights", "Lights"),
+        ("brakes", "Brakes"),
+        ("windscreen", "Windscreen"),
+        ("other", "Other"),
     )
     + choices(
         "vs_outcome",
