@@ -8,17 +8,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from peelian.auth.models import User
 from peelian.core.audit import Actor, AuditAction
 from peelian.core.audit import record as audit
-from peelian.core.errors import FieldError, InvalidInput
+from peelian.core.errors import Conflict, FieldError, InvalidInput
 from peelian.core.time import utcnow
 from peelian.mobile import repository
 from peelian.mobile.errors import OperationInvalid, SequenceGap, SequenceReused, problem
 from peelian.mobile.models import SyncOperation
-from peelian.mobile.schemas import Change, PullRequest, PullResponse, PushRequest, PushResponse
+from peelian.mobile.schemas import (
+    Change,
+    Operation,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
 from peelian.mobile.schemas import Receipt as ReceiptOut
 from peelian.mobile.sync.apply import Batch, apply_batch, check_batch
 from peelian.mobile.sync.changes import buckets_for, publish_changes
@@ -88,8 +96,7 @@ def push(
 ) -> PushResponse:
     """Apply a batch exactly once; replays get their stored receipts back."""
     _check_order(batch)
-    device_id = caller.device_id
-    last = repository.last_seq(session, device_id)
+    last = repository.last_seq(session, caller.device_id)
     first = batch.ops[0].seq
     if first > last + 1:
         raise problem(
@@ -99,6 +106,50 @@ def push(
             expected_seq=last + 1,
         )
     hashes = [payload_sha256(op.payload) for op in batch.ops]
+    replayed = [op for op in batch.ops if op.seq <= last]
+    fresh = [op for op in batch.ops if op.seq > last]
+    by_seq = _check_replays(session, caller.device_id, batch, hashes, last)
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    if fresh:
+        try:
+            rows = _apply(
+                session,
+                caller,
+                fresh,
+                hashes[len(replayed) :],
+                now=now,
+                signer=signer,
+                max_attachment_bytes=max_attachment_bytes,
+                blob_exists=blob_exists,
+            )
+        except IntegrityError as exc:
+            # A concurrent push for this device (or this officer's notebook) committed first:
+            # nothing of this one is kept, and sending the same batch again is safe.
+            raise problem(
+                Conflict, "a concurrent push got there first; send the batch again", "retry"
+            ) from exc
+    receipts = [_receipt(signer, by_seq[op.seq]) for op in replayed]
+    receipts += [
+        ReceiptOut(
+            op_id=r["op_id"],
+            seq=r["seq"],
+            status=r["status"],
+            payload_sha256=r["payload_sha256"],
+            received_at=_iso(now),
+            record_id=r["record_id"],
+            key_id=signer.key_id,
+            signature=r["signature"],
+        )
+        for r in rows
+    ]
+    return PushResponse(receipts=receipts, last_seq=max(last, batch.ops[-1].seq), server_time=now)
+
+
+def _check_replays(
+    session: Session, device_id: uuid.UUID, batch: PushRequest, hashes: list[str], last: int
+) -> dict[int, SyncOperation]:
+    """Stored ops for replayed seqs; refuse a seq or op id reused for something else."""
     replayed = [op for op in batch.ops if op.seq <= last]
     fresh = [op for op in batch.ops if op.seq > last]
     stored = repository.existing_ops(
@@ -118,63 +169,60 @@ def push(
                 seq=op.seq,
                 op_id=str(op.id),
             )
-    now = utcnow()
-    rows: list[dict[str, Any]] = []
-    if fresh:
-        checked = Batch(user=caller.user, device_id=device_id, ops=fresh)
-        check_batch(session, checked, max_attachment_bytes=max_attachment_bytes)
-        outcomes, changes = apply_batch(session, checked, now=now, blob_exists=blob_exists)
-        offset = len(replayed)
-        received = _iso(now)
-        for j, (op, outcome) in enumerate(zip(fresh, outcomes, strict=True)):
-            sha = hashes[offset + j]
-            message = receipt_message(
-                str(device_id), op.seq, str(op.id), sha, outcome.status, received
-            )
-            rows.append(
-                {
-                    "device_id": device_id,
-                    "seq": op.seq,
-                    "op_id": op.id,
-                    "kind": op.kind,
-                    "officer_id": caller.user.id,
-                    "payload_sha256": sha,
-                    "status": outcome.status,
-                    "record_id": outcome.record_id,
-                    "received_at": now,
-                    "signature": signer.sign(message),
-                }
-            )
-        repository.insert_rows(session, SyncOperation, rows)
-        publish_changes(session, changes)
-        audit(
-            session,
-            actor=caller.actor,
-            action=AuditAction.CREATE,
-            record_type="sync_batch",
-            record_id=f"{device_id}:{fresh[0].seq}-{fresh[-1].seq}",
-            detail={
-                "ops": len(fresh),
-                "kinds": sorted({op.kind for op in fresh}),
-                "statuses": sorted({o.status for o in outcomes}),
-            },
+    return by_seq
+
+
+def _apply(
+    session: Session,
+    caller: DeviceCaller,
+    fresh: list[Operation],
+    hashes: list[str],
+    *,
+    now: datetime,
+    signer: ReceiptSigner,
+    max_attachment_bytes: int,
+    blob_exists: Callable[[str], bool],
+) -> list[dict[str, Any]]:
+    """Check and apply new ops; record each with its signed receipt; audit the batch."""
+    checked = Batch(user=caller.user, device_id=caller.device_id, ops=fresh)
+    check_batch(session, checked, max_attachment_bytes=max_attachment_bytes)
+    outcomes, changes = apply_batch(session, checked, now=now, blob_exists=blob_exists)
+    received = _iso(now)
+    rows = []
+    for op, outcome, sha in zip(fresh, outcomes, hashes, strict=True):
+        message = receipt_message(
+            str(caller.device_id), op.seq, str(op.id), sha, outcome.status, received
         )
-        session.flush()
-    receipts = [_receipt(signer, by_seq[op.seq]) for op in replayed]
-    receipts += [
-        ReceiptOut(
-            op_id=r["op_id"],
-            seq=r["seq"],
-            status=r["status"],
-            payload_sha256=r["payload_sha256"],
-            received_at=_iso(now),
-            record_id=r["record_id"],
-            key_id=signer.key_id,
-            signature=r["signature"],
+        rows.append(
+            {
+                "device_id": caller.device_id,
+                "seq": op.seq,
+                "op_id": op.id,
+                "kind": op.kind,
+                "officer_id": caller.user.id,
+                "payload_sha256": sha,
+                "status": outcome.status,
+                "record_id": outcome.record_id,
+                "received_at": now,
+                "signature": signer.sign(message),
+            }
         )
-        for r in rows
-    ]
-    return PushResponse(receipts=receipts, last_seq=max(last, batch.ops[-1].seq), server_time=now)
+    repository.insert_rows(session, SyncOperation, rows)
+    publish_changes(session, changes)
+    audit(
+        session,
+        actor=caller.actor,
+        action=AuditAction.CREATE,
+        record_type="sync_batch",
+        record_id=f"{caller.device_id}:{fresh[0].seq}-{fresh[-1].seq}",
+        detail={
+            "ops": len(fresh),
+            "kinds": sorted({op.kind for op in fresh}),
+            "statuses": sorted({o.status for o in outcomes}),
+        },
+    )
+    session.flush()
+    return rows
 
 
 def pull(session: Session, *, caller: DeviceCaller, request: PullRequest) -> PullResponse:
