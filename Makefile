@@ -62,6 +62,7 @@ test: lint typecheck imports test-sqlite test-postgres ## Everything CI runs: li
 
 bench: install ## Run the benchmarks (figures only)
 	$(BIN)/python bench/api_baseline.py
+	$(BIN)/python bench/sync.py
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

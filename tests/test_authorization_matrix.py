@@ -83,6 +83,28 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
     ("GET", "/incidents/{incident_id}"): P.INCIDENTS_READ,
     ("POST", "/incidents/{incident_id}/status"): P.INCIDENTS_WRITE,
     ("POST", "/incidents/{incident_id}/edit"): P.INCIDENTS_WRITE,
+    ("GET", "/api/v1/mobile/sync/info"): P.FORMS_SUBMIT,
+    ("POST", "/api/v1/mobile/sync/push"): P.FORMS_SUBMIT,
+    ("POST", "/api/v1/mobile/sync/pull"): P.FORMS_SUBMIT,
+    ("POST", "/api/v1/mobile/sync/receipts/verify"): P.FORMS_SUBMIT,
+    ("PATCH", "/api/v1/mobile/uploads/{sha256}"): P.FORMS_SUBMIT,
+    ("GET", "/api/v1/mobile/forms"): P.FORMS_SUBMIT,
+    ("GET", "/api/v1/mobile/forms/{form_id}/versions/{version}"): P.FORMS_SUBMIT,
+    ("POST", "/api/v1/mobile/forms"): P.FORMS_PUBLISH,
+    ("POST", "/api/v1/mobile/forms/{form_id}/versions/{version}/retire"): P.FORMS_PUBLISH,
+    ("GET", "/api/v1/mobile/notebook/entries"): P.NOTEBOOK_WRITE,
+    ("GET", "/api/v1/mobile/submissions"): P.SUBMISSIONS_REVIEW,
+    ("GET", "/api/v1/mobile/submissions/{submission_id}"): P.SUBMISSIONS_REVIEW,
+    ("POST", "/api/v1/mobile/submissions/{submission_id}/review"): P.SUBMISSIONS_REVIEW,
+    ("GET", "/api/v1/mobile/conflicts"): P.SUBMISSIONS_REVIEW,
+    ("POST", "/api/v1/mobile/conflicts/{conflict_id}/resolve"): P.SUBMISSIONS_REVIEW,
+    ("POST", "/api/v1/mobile/briefings"): P.BRIEFINGS_WRITE,
+    ("GET", "/api/v1/mobile/frontline-time"): P.SUBMISSIONS_REVIEW,
+    ("PUT", "/api/v1/mobile/frontline-time/baselines/{form_id}"): P.FORMS_PUBLISH,
+    ("GET", "/mobile/review"): P.SUBMISSIONS_REVIEW,
+    ("GET", "/mobile/review/{submission_id}"): P.SUBMISSIONS_REVIEW,
+    ("POST", "/mobile/review/{submission_id}"): P.SUBMISSIONS_REVIEW,
+    ("GET", "/mobile/frontline"): P.SUBMISSIONS_REVIEW,
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
@@ -105,9 +127,23 @@ def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
 
 
 def _concrete(path: str) -> str:
-    for name in ("user_id", "device_id", "person_id", "flag_id", "merge_id", "incident_id"):
+    for name in (
+        "user_id",
+        "device_id",
+        "person_id",
+        "flag_id",
+        "merge_id",
+        "incident_id",
+        "submission_id",
+        "conflict_id",
+    ):
         path = path.replace("{" + name + "}", ANY_UUID)
-    return path.replace("{action}", "revoke")
+    return (
+        path.replace("{action}", "revoke")
+        .replace("{sha256}", "0" * 64)
+        .replace("{form_id}", "stop_search")
+        .replace("{version}", "1")
+    )
 
 
 GUARDED = sorted(

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     secret_key: SecretStr = Field(min_length=32)
     audit_signing_key: SecretStr | None = None
+    sync_signing_key: SecretStr | None = None
     base_url: str = "http://127.0.0.1:8000"
     cookie_secure: bool = False
     access_token_ttl_s: int = Field(default=600, ge=30, le=3600)
@@ -42,6 +43,7 @@ class Settings(BaseSettings):
     audit_checkpoint_every_s: int = Field(default=300, ge=10)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     huey_immediate: bool = False
+    mobile_max_attachment_bytes: int = Field(default=100 * 1024 * 1024, ge=1024)
 
     @field_validator("database_url")
     @classmethod

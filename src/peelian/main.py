@@ -23,6 +23,12 @@ from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import create_database
 from peelian.core.storage import open_blob_store
+from peelian.mobile.forms import routes as mobile_forms_routes
+from peelian.mobile.notebook import routes as mobile_notebook_routes
+from peelian.mobile.review import pages as mobile_review_pages
+from peelian.mobile.review import routes as mobile_review_routes
+from peelian.mobile.sync import routes as mobile_sync_routes
+from peelian.mobile.sync import upload_routes as mobile_upload_routes
 from peelian.records import pages as records_pages
 from peelian.records import routes as records_routes
 from peelian.web.middleware import (
@@ -41,6 +47,14 @@ __all__ = ["build_state", "configure_logging", "create_app"]
 
 # Importing a domain's tasks module declares its jobs before the queue is configured.
 TASK_MODULES = (accountability_tasks,)
+MOBILE_ROUTERS = (
+    mobile_sync_routes,
+    mobile_upload_routes,
+    mobile_forms_routes,
+    mobile_notebook_routes,
+    mobile_review_routes,
+    mobile_review_pages,
+)
 STATIC = Path(__file__).resolve().parent / "web" / "static"
 
 
@@ -106,6 +120,8 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         records_routes,
         records_pages,
     ):
+        app.include_router(module.router)
+    for module in MOBILE_ROUTERS:
         app.include_router(module.router)
     _add_platform_routes(app)
     return app

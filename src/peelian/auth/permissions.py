@@ -45,26 +45,38 @@ class Permission(enum.StrEnum):
     BIO_SEARCH = "biometrics:search"
     BIO_ENROL = "biometrics:enrol"
     BIO_REVIEW = "biometrics:review"
+    FORMS_SUBMIT = "forms:submit"
+    FORMS_PUBLISH = "forms:publish"
+    NOTEBOOK_WRITE = "notebook:write"
+    SUBMISSIONS_REVIEW = "submissions:review"
+    BRIEFINGS_WRITE = "briefings:write"
 
 
 P = Permission
 _FRONTLINE = {P.SELF_READ, P.DEVICES_REGISTER, P.PEOPLE_READ, P.PERSON_CHECK, P.INCIDENTS_READ}
+_MOBILE = {P.FORMS_SUBMIT, P.NOTEBOOK_WRITE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.OFFICER: frozenset(_FRONTLINE | {P.INCIDENTS_WRITE, P.BIO_SEARCH}),
+    Role.OFFICER: frozenset(_FRONTLINE | _MOBILE | {P.INCIDENTS_WRITE, P.BIO_SEARCH}),
     Role.SUPERVISOR: frozenset(
-        _FRONTLINE | {P.INCIDENTS_WRITE, P.INCIDENTS_EXPORT_TEAM, P.BIO_SEARCH, P.USERS_READ}
+        _FRONTLINE
+        | _MOBILE
+        | {P.INCIDENTS_WRITE, P.INCIDENTS_EXPORT_TEAM, P.BIO_SEARCH, P.USERS_READ}
+        | {P.SUBMISSIONS_REVIEW, P.BRIEFINGS_WRITE, P.FORMS_PUBLISH}
     ),
     Role.CONTACT_HANDLER: frozenset(
         {P.SELF_READ, P.PEOPLE_READ, P.INCIDENTS_READ, P.INCIDENTS_WRITE, P.PERSON_CHECK}
     ),
-    Role.INVESTIGATOR: frozenset(_FRONTLINE | {P.PEOPLE_WRITE, P.INCIDENTS_WRITE, P.BIO_ENROL}),
+    Role.INVESTIGATOR: frozenset(
+        _FRONTLINE | _MOBILE | {P.PEOPLE_WRITE, P.INCIDENTS_WRITE, P.BIO_ENROL}
+    ),
     Role.FINGERPRINT_EXAMINER: frozenset(
         {P.SELF_READ, P.PEOPLE_READ, P.BIO_ENROL, P.BIO_REVIEW, P.BIO_SEARCH}
     ),
     Role.AUDITOR: frozenset({P.SELF_READ, P.AUDIT_READ, P.AUDIT_VERIFY, P.USERS_READ}),
     Role.ADMINISTRATOR: frozenset(
         {P.SELF_READ, P.USERS_READ, P.USERS_MANAGE, P.DEVICES_MANAGE, P.AUDIT_VERIFY}
+        | {P.FORMS_PUBLISH}
     ),
     Role.PROSECUTOR: frozenset({P.SELF_READ}),
     Role.DEFENCE: frozenset({P.SELF_READ}),

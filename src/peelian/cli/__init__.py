@@ -11,6 +11,9 @@ from peelian.cli import bio as bio_cli
 from peelian.cli import bio_synth
 from peelian.cli import db as db_cli
 from peelian.cli import demo as demo_cli
+from peelian.cli import device as device_cli
+from peelian.cli import forms as forms_cli
+from peelian.cli import notebook as notebook_cli
 from peelian.cli import serve as serve_cli
 from peelian.cli import users as users_cli
 from peelian.cli._common import CliError, fail
@@ -30,6 +33,9 @@ app.add_typer(audit_cli.app, name="audit")
 app.add_typer(demo_cli.app, name="demo")
 bio_cli.app.command("synth")(bio_synth.synth)
 app.add_typer(bio_cli.app, name="bio")
+app.add_typer(device_cli.app, name="device")
+app.add_typer(notebook_cli.app, name="notebook")
+app.add_typer(forms_cli.app, name="forms")
 serve_cli.register(app)
 
 

@@ -1,0 +1,1 @@
+"""Mobile working: XLSForm forms, pocket notebook, sync protocol, review, device client."""

@@ -1,0 +1,1 @@
+"""Forms: XLSForm import, the compact schema, the expression subset and server validation."""

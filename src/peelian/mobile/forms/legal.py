@@ -1,0 +1,127 @@
+"""Legal-completeness rules per form kind that no published form version may drop.
+
+A form of a known kind must contain these fields and make them required (a relevance condition
+may gate them, e.g. grounds apply unless a no-suspicion power was used). The s.9 declaration is
+versioned template text, hashed into the witness's signature envelope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from peelian.mobile.forms.schema import FormSchema, TemplateRef
+
+__all__ = [
+    "KINDS",
+    "LEGAL_FIELDS",
+    "S9_DECLARATION",
+    "envelope_sha256",
+    "kind_errors",
+    "submission_errors",
+    "templates_for",
+]
+
+# Code A para 4.3 and the Best Use of Stop and Search Scheme; MG11 front and rear; APP missing
+# persons (every risk answer with its source and time); vehicle stops (RTA 1988 s.163).
+LEGAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "stop_search": (
+        "sde",
+        "search_datetime",
+        "location",
+        "object_of_search",
+        "power",
+        "grounds",
+        "officer_id",
+        "outcome",
+        "outcome_linked",
+        "receipt_offered",
+    ),
+    "mg11": (
+        "witness_name",
+        "age_band",
+        "occupation",
+        "page_count",
+        "statement",
+        "declaration_sha256",
+        "envelope_sha256",
+        "witness_signature",
+        "signed_at",
+        "dates_to_avoid",
+    ),
+    "incident": ("occurred_at", "location", "incident_type", "summary"),
+    "missing_person": (
+        "person_name",
+        "last_seen_at",
+        "last_seen_location",
+        "risk_grade",
+        "risk_item",
+        "risk_answer",
+        "risk_source",
+        "risk_obtained_at",
+    ),
+    "vehicle_stop": ("vrm", "stop_datetime", "location", "reason", "outcome"),
+}
+KINDS = frozenset(LEGAL_FIELDS) | {"generic"}
+
+# A paraphrase kept as versioned template text. Before live use the exact wording must be taken
+# from the current MG11 template and CrimPR Part 16 and published as a new version.
+S9_DECLARATION = TemplateRef(
+    name="mg11-s9-declaration",
+    version=1,
+    text=(
+        "This statement (consisting of {page_count} page(s) each signed by me) is true to the "
+        "best of my knowledge and belief and I make it knowing that, if it is tendered in "
+        "evidence, I shall be liable to prosecution if I have wilfully stated in it anything "
+        "which I know to be false, or do not believe to be true."
+    ),
+    sha256=hashlib.sha256(
+        b"This statement (consisting of {page_count} page(s) each signed by me) is true to the "
+        b"best of my knowledge and belief and I make it knowing that, if it is tendered in "
+        b"evidence, I shall be liable to prosecution if I have wilfully stated in it anything "
+        b"which I know to be false, or do not believe to be true."
+    ).hexdigest(),
+)
+
+
+def templates_for(kind: str) -> list[TemplateRef]:
+    """The template texts a form of this kind carries."""
+    return [S9_DECLARATION] if kind == "mg11" else []
+
+
+def kind_errors(form: FormSchema) -> list[str]:
+    """Publish-time problems: legal fields missing or not required."""
+    problems = []
+    for name in LEGAL_FIELDS.get(form.kind, ()):
+        field = form.field_named(name)
+        if field is None:
+            problems.append(f"a {form.kind} form must have the field {name!r}")
+        elif field.required is None and field.type.value not in ("calculate", "repeat"):
+            problems.append(f"the field {name!r} must be required on a {form.kind} form")
+    return problems
+
+
+def envelope_sha256(declaration_sha256: str, statement: str, signed_at: str) -> str:
+    """The hash the witness's signature is bound to: declaration, statement text and time."""
+    text = f"peelian-mg11-envelope:v1:{declaration_sha256}:{signed_at}:{statement}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def submission_errors(form: FormSchema, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Kind-specific checks on valid data: (field, message) pairs."""
+    if form.kind != "mg11":
+        return []
+    errors = []
+    declaration = next((t for t in form.templates if t.name == S9_DECLARATION.name), None)
+    if declaration is None or data.get("declaration_sha256") != declaration.sha256:
+        errors.append(
+            ("declaration_sha256", "does not match the published s.9 declaration; pull forms")
+        )
+    expected = envelope_sha256(
+        str(data.get("declaration_sha256", "")),
+        str(data.get("statement", "")),
+        str(data.get("signed_at", "")),
+    )
+    if data.get("envelope_sha256") != expected:
+        errors.append(("envelope_sha256", "does not bind the declaration, statement and time"))
+    return errors

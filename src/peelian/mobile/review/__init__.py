@@ -1,0 +1,1 @@
+"""Supervisors' side: review submissions, resolve sync conflicts, brief teams, frontline time."""

@@ -1,0 +1,1 @@
+"""The sync protocol: push with signed receipts, pull by bucket cursor, resumable uploads."""
