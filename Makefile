@@ -33,6 +33,7 @@ demo: install .env ## Migrate SQLite under var/, seed a demo force, run a worker
 	@mkdir -p var
 	$(BIN)/peelian db upgrade
 	$(BIN)/peelian demo setup --no-show
+	$(BIN)/peelian forms publish --builtin
 	@bash scripts/demo-serve.sh "$(HOST)" "$(PORT)"
 
 serve: install .env ## Serve without seeding

@@ -1,9 +1,10 @@
 """Where accepted submissions become records: ONE function per form kind.
 
-The records domain (`peelian.records`) is being written alongside; until it is merged each
-function returns a reference to the accepted submission itself ("mobile-submission:<id>"), which
-is stored on the submission. At merge, the lead replaces each body with a call to the records
-service (see the report and docs/sync-protocol.md), keeping the signatures.
+Today each function returns a reference to the accepted submission itself
+("mobile-submission:<id>"), stored on the submission, so nothing an officer sent is lost. The
+records domain now exists: incident and missing-person reports are the next to map onto
+`peelian.records.service` (incident categories from the form's choices to NSIR codes); stop and
+search, MG11 and vehicle stops need record types that records does not have yet.
 """
 
 from __future__ import annotations
