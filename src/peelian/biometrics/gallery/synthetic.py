@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 import numpy.typing as npt
 
@@ -74,6 +75,26 @@ def _orientation(rng: np.random.Generator, x: F64, y: F64, cx: float, cy: float)
     return theta
 
 
+@nb.njit(cache=True)
+def _thin(px: F64, py: F64, spacing: float, want: int) -> npt.NDArray[np.int64]:
+    """Greedy Poisson-disc thinning: keep points at least `spacing` from every kept one."""
+    keep = np.empty(want, dtype=np.int64)  # pragma: no cover - compiled
+    n = 0
+    for i in range(px.shape[0]):
+        ok = True
+        for t in range(n):
+            k = keep[t]
+            if (px[k] - px[i]) ** 2 + (py[k] - py[i]) ** 2 < spacing * spacing:
+                ok = False
+                break
+        if ok:
+            keep[n] = i
+            n += 1
+            if n == want:
+                break
+    return keep[:n]
+
+
 def master(rng: np.random.Generator) -> Master:
     """Draw one synthetic master finger."""
     w, h = IMAGE_SIZE
@@ -85,15 +106,7 @@ def master(rng: np.random.Generator) -> Master:
     t = rng.uniform(0, 2 * np.pi, 6 * want)
     px = cx + a * r * np.cos(t)
     py = cy + b * r * np.sin(t)
-    keep: list[int] = []
-    for i in range(len(px)):  # greedy Poisson-disc thinning
-        if keep:
-            d2 = (px[keep] - px[i]) ** 2 + (py[keep] - py[i]) ** 2
-            if d2.min() < MIN_SPACING**2:
-                continue
-        keep.append(i)
-        if len(keep) == want:
-            break
+    keep = _thin(px, py, MIN_SPACING, want)
     x, y = px[keep], py[keep]
     theta = _orientation(rng, x, y, cx, cy)
     flip = rng.integers(0, 2, len(x)) * np.pi
