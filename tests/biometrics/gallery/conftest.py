@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from peelian.biometrics import engine
 from peelian.biometrics.gallery import EnrolmentKey, GalleryIndex
 from peelian.biometrics.gallery import synthetic as syn
 
-SUBJECTS = 150
+SUBJECTS = 120
 FINGERS = (2, 7)  # right and left index
 
 
@@ -31,12 +32,13 @@ class SmallGallery:
 
 @pytest.fixture(scope="session")
 def small_gallery() -> SmallGallery:
-    """150 subjects x 2 index fingers of synthetic templates (generated directly)."""
+    """120 subjects x 2 index fingers of synthetic templates (generated directly)."""
     rng = np.random.default_rng(20261129)
     subjects = [uuid.UUID(int=int(rng.integers(1, 2**62)) << 64 | i) for i in range(SUBJECTS)]
     masters = [{f: syn.master(rng) for f in FINGERS} for _ in subjects]
+    # Prepared once here, so that each test's fresh index only packs them.
     items = [
-        (EnrolmentKey(s, f), syn.impression(m[f], rng, finger_position=f))
+        (EnrolmentKey(s, f), engine.prepare(syn.impression(m[f], rng, finger_position=f)))
         for s, m in zip(subjects, masters, strict=True)
         for f in FINGERS
     ]

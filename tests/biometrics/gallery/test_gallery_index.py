@@ -22,7 +22,7 @@ class TestSearch:
     def test_mated_two_finger_probe_is_rank_one(
         self, index: GalleryIndex, small_gallery: SmallGallery
     ) -> None:
-        for i in (0, 17, 42, 99):
+        for i in (0, 17, 42, 99, 119):
             found = index.search(small_gallery.probe(small_gallery.masters[i], seed=i))
             assert found[0].subject_id == small_gallery.subjects[i]
             assert found[0].score >= HIGH

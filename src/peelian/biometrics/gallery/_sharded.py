@@ -139,6 +139,7 @@ class ShardedGalleryIndex:
 
     def close(self) -> None:
         """Stop the shard actors (Ray itself keeps running)."""
+        # A graceful exit (rather than ray.kill) lets each worker finish its queue quietly.
         for s in self._shards:
-            self._ray.kill(s)
+            s.__ray_terminate__.remote()
         self._shards = []
