@@ -162,7 +162,7 @@ def main() -> None:
     ap.add_argument("--ray", action="store_true", help="also run with 2 Ray worker actors")
     ap.add_argument("--json", action="store_true", help="print one JSON object per mode")
     ap.add_argument("--searches", type=int, default=100, help="mated and non-mated searches each")
-    ap.add_argument("--shortlist", type=int, default=300, help="fingers rescored per probe finger")
+    ap.add_argument("--shortlist", type=int, default=1000, help="fingers rescored per probe finger")
     ap.add_argument("--workers", type=int, default=2, help="processes generating templates")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
