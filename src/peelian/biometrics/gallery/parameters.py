@@ -1,0 +1,47 @@
+"""Every tuning constant of the 1:N gallery index, in one place.
+
+Lengths are in pixels at 500 ppi; angles in radians. Values were chosen on synthetic
+templates (see :mod:`.synthetic`) and are not fitted to any real data set.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- Candidate index: minutia triplets (triangles) -----------------------------------------
+INDEX_MINUTIAE: Final = 24
+"""A gallery finger's triangles are drawn from its most central minutiae."""
+TRIANGLES_PER_FINGER: Final = 48
+"""Triangles stored in the candidate table per gallery finger (smallest perimeter first)."""
+TRIANGLES_PER_MINUTIA: Final = 8
+"""At most this many stored triangles share one minutia (spreads them over the finger)."""
+SIDE_MIN: Final = 16.0
+SIDE_MAX: Final = 100.0
+"""Triangle sides must lie in this range (short sides are noisy, long ones rarely survive
+distortion and partial captures)."""
+SIDE_BIN: Final = 10.0
+"""Quantisation step of side lengths."""
+ANGLE_BINS: Final = 12
+"""Quantisation of each vertex's minutia direction relative to its outgoing side."""
+SOFT_MARGIN: Final = 0.25
+"""A probe value within this fraction of a bin from a bin edge also votes for the
+neighbouring bin, so jitter does not lose genuine triangles."""
+TIE_MARGIN: Final = 4.0
+"""When the two longest sides of a probe triangle differ by less than this, both canonical
+orderings are looked up."""
+TABLE_LOAD: Final = 0.8
+"""Largest fill of the open-addressing candidate table before it grows."""
+TABLE_GROWTH: Final = 1.5
+
+# --- Search ---------------------------------------------------------------------------------
+SHORTLIST: Final = 1000
+"""Candidates per probe finger passed from the index to the full matcher. On 100,000
+synthetic fingers 1,000 gave rank-1 0.92 at 0.25 s per two-finger search, 300 gave 0.87 at
+0.19 s (bench/bio_1n.py)."""
+COMPLETE: Final = 100
+"""Subjects (best partial fused score first) whose fingers missing from a probe finger's
+shortlist are compared directly."""
+MIN_VOTES: Final = 1
+"""Gallery fingers with fewer triangle votes are never rescored."""
+COMPACT_DEAD_FRACTION: Final = 0.2
+"""Removed entries are compacted away once they make up this share of the slots."""

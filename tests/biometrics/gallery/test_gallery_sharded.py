@@ -1,0 +1,50 @@
+"""Tests of the Ray-sharded gallery index (a local Ray cluster with two actors)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SmallGallery
+
+from peelian.biometrics.gallery import EnrolmentKey, GalleryIndex, ShardedGalleryIndex
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def sharded(small_gallery: SmallGallery):  # type: ignore[no-untyped-def]
+    ray = pytest.importorskip("ray")
+    try:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    except Exception as exc:  # any failure to start means there is no Ray here
+        pytest.skip(f"a local Ray cluster could not start: {exc}")
+    idx = ShardedGalleryIndex(2, capacity=len(small_gallery.items), shortlist=40)
+    idx.add_many(small_gallery.items)  # type: ignore[arg-type]
+    yield idx
+    idx.close()
+    ray.shutdown()
+
+
+class TestShardedGalleryIndex:
+    def test_same_top_candidate_as_single_process(
+        self, sharded: ShardedGalleryIndex, index: GalleryIndex, small_gallery: SmallGallery
+    ) -> None:
+        for i in (1, 30, 77):
+            probe = small_gallery.probe(small_gallery.masters[i], seed=i)
+            one = index.search(probe, top=3)
+            many = sharded.search(probe, top=3)
+            assert many[0].subject_id == one[0].subject_id == small_gallery.subjects[i]
+            assert many[0].score == pytest.approx(one[0].score)
+
+    def test_remove_and_size_across_shards(
+        self, sharded: ShardedGalleryIndex, small_gallery: SmallGallery
+    ) -> None:
+        n = len(sharded)
+        assert n == len(small_gallery.items)
+        sharded.shrink()
+        assert sharded.bytes_per_finger <= 2048
+        subject = small_gallery.subjects[2]
+        assert sharded.remove(EnrolmentKey(subject, 2))
+        assert sharded.remove(EnrolmentKey(subject, 7))
+        assert len(sharded) == n - 2
+        found = sharded.search(small_gallery.probe(small_gallery.masters[2], seed=2), top=20)
+        assert subject not in {c.subject_id for c in found}
