@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SmallGallery
 
+from conftest import SmallGallery
 from peelian.biometrics.gallery import EnrolmentKey, GalleryIndex, ShardedGalleryIndex
 
 pytestmark = pytest.mark.unit
