@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,14 +22,10 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from _server import running_server
+
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _env(tmp: Path, database_url: str | None) -> dict[str, str]:
@@ -85,30 +80,7 @@ def run(seconds: float, concurrency: int, database_url: str | None) -> dict[str,
             "--password",
             "bench-password-123",
         )
-        port = _free_port()
-        server = subprocess.Popen(
-            [
-                PY,
-                "-m",
-                "uvicorn",
-                "peelian.asgi:app",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    if httpx.get(url + "/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with running_server(env) as url:
             token = httpx.post(
                 url + "/api/v1/auth/token",
                 json={"username": "bench-citizen", "password": "bench-password-123"},
@@ -128,9 +100,6 @@ def run(seconds: float, concurrency: int, database_url: str | None) -> dict[str,
             for t in threads:
                 t.join()
             elapsed = time.perf_counter() - start
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     q = statistics.quantiles(latencies, n=100)
     return {
         "database": (database_url or "sqlite").split(":")[0],

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
+
+from _server import running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -50,14 +51,6 @@ from peelian.mobile.sync.changes import ChangeIn, publish_changes, team_bucket  
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 ACTOR = Actor.system("bench")
 KEY = "A" * 43 + "="  # a valid base64 32-byte public key; devices never sign here
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _stop_search(i: int) -> dict[str, Any]:
@@ -228,34 +221,10 @@ def run(database_url: str | None, n_devices: int, per_device: int) -> dict[str, 
             PEELIAN_MAX_BODY_BYTES=str(4 * 1024 * 1024),
             PYTHONPATH=str(ROOT / "src"),
         )
-        port = _free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "peelian.asgi:app",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(600):
-                try:
-                    if httpx.get(base + "/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            figures = _measure(seeder, base, tmp, n_devices, per_device)
+            with running_server(env, ready_timeout_s=60.0) as base:
+                figures = _measure(seeder, base, tmp, n_devices, per_device)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
             seeder.db.dispose()
     figures["database"] = "postgresql" if database_url else "sqlite"
     return figures
