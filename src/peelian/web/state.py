@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from peelian.config import Settings
@@ -23,6 +23,8 @@ class AppState:
     token_key: bytes
     blob_store: BlobStore | None = None
     huey: Any = None
+    # Per-domain process objects (e.g. the biometric gallery), keyed by the domain's name.
+    extensions: dict[str, Any] = field(default_factory=dict)
 
 
 _current: AppState | None = None

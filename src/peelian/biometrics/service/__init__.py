@@ -1,0 +1,1 @@
+"""Biometric identification services: enrolment, the live gallery, mobile search, review."""
