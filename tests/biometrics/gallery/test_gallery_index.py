@@ -129,3 +129,41 @@ class TestMemory:
     def test_keys_must_have_a_finger_position(self, index: GalleryIndex) -> None:
         with pytest.raises(ValueError, match="finger position"):
             index.add(EnrolmentKey(uuid.uuid4(), 0), engine.Template(width=10, height=10))
+
+
+class TestAddPacked:
+    def test_packed_enrolment_searches_like_templates(
+        self, index: GalleryIndex, small_gallery: SmallGallery
+    ) -> None:
+        keys = [k for k, _ in small_gallery.items]
+        packed = engine.pack([t for _, t in small_gallery.items])  # type: ignore[misc]
+        other = GalleryIndex(capacity=len(keys), shortlist=40)
+        assert other.add_packed(keys, packed) == len(keys)
+        probe = small_gallery.probe(small_gallery.masters[11], seed=11)
+        a, b = index.search(probe, top=3), other.search(probe, top=3)
+        assert [c.subject_id for c in a] == [c.subject_id for c in b]
+        assert [c.score for c in a] == pytest.approx([c.score for c in b])
+
+    def test_keys_must_match_the_gallery(self, small_gallery: SmallGallery) -> None:
+        packed = engine.pack([t for _, t in small_gallery.items[:3]])  # type: ignore[misc]
+        with pytest.raises(ValueError, match="2 keys for a gallery of 3"):
+            GalleryIndex().add_packed([k for k, _ in small_gallery.items[:2]], packed)
+
+
+class TestCandidateStage:
+    def test_mates_are_shortlisted(self, index: GalleryIndex, small_gallery: SmallGallery) -> None:
+        hits = []
+        for i in range(0, 120, 12):
+            for t in small_gallery.probe(small_gallery.masters[i], seed=500 + i):
+                key = EnrolmentKey(small_gallery.subjects[i], t.finger_position)
+                hits.append(index.shortlisted(t, key))
+        assert sum(hits) >= 18  # of 20 probe fingers, each against 120 fingers, 40 kept
+
+    def test_removed_finger_is_not_shortlisted(
+        self, index: GalleryIndex, small_gallery: SmallGallery
+    ) -> None:
+        key = EnrolmentKey(small_gallery.subjects[7], 2)
+        probe = small_gallery.probe(small_gallery.masters[7], seed=7)[0]
+        assert index.shortlisted(probe, key)
+        index.remove(key)
+        assert not index.shortlisted(probe, key)

@@ -1,4 +1,4 @@
-"""Candidate generation: the triangle table of a gallery and its vote for a probe."""
+"""Candidate generation: the triangle table of a gallery and its two-stage vote for a probe."""
 
 from __future__ import annotations
 
@@ -6,16 +6,15 @@ import numpy as np
 import numpy.typing as npt
 
 from . import parameters as p
+from ._batch import index_rows
+from ._hough import best_votes, collect_hits, pose_scores, table_vote
 from ._store import Store
-from ._triangles import ROT_BINS, best_votes, gallery_codes, probe_codes, table_insert, table_vote
+from ._triangles import ROT_BINS, probe_codes, salted
 
 F32 = npt.NDArray[np.float32]
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
-
-_STEP = np.float32(2 * np.pi / 256)
-PROBE_CODE_LIMIT = 400_000
 
 
 def _centre_rank(x: F32, y: F32) -> I32:
@@ -24,38 +23,20 @@ def _centre_rank(x: F32, y: F32) -> I32:
     return np.argsort(d, kind="stable").astype(np.int32)
 
 
-def finger_codes(x: F32, y: F32, angle: F32) -> tuple[U64, I64]:
-    """Codes and rotation bins a gallery finger stores (see :mod:`._triangles`)."""
-    return gallery_codes(
-        x,
-        y,
-        angle,
-        _centre_rank(x, y),
-        p.INDEX_MINUTIAE,
-        p.TRIANGLES_PER_FINGER,
-        p.TRIANGLES_PER_MINUTIA,
-        p.SIDE_MIN,
-        p.SIDE_MAX,
-        p.SIDE_BIN,
-        p.ANGLE_BINS,
-    )
-
-
-def row_codes(store: Store, row: int) -> tuple[U64, I64]:
-    """Codes of a stored finger, from its stored (quantised) minutiae."""
-    k = int(store.n_minutiae[row])
-    x = store.x[row, :k].astype(np.float32)
-    y = store.y[row, :k].astype(np.float32)
-    a = store.angle[row, :k].astype(np.float32) * _STEP
-    return finger_codes(x, y, a)
+def _probe_minutiae(x: F32, y: F32, angle: F32) -> tuple[F32, F32, F32]:
+    """At most ``PROBE_MINUTIAE`` of a probe's minutiae, the most central first."""
+    keep = _centre_rank(x, y)[: p.PROBE_MINUTIAE]
+    f32 = np.float32
+    return x[keep].astype(f32), y[keep].astype(f32), angle[keep].astype(f32)
 
 
 class TriangleTable:
-    """Open-addressing table of (triangle code, rotation bin) -> gallery row."""
+    """Open-addressing table of (triangle code, rotation bin, first vertex) -> gallery row."""
 
     def __init__(self, capacity: int) -> None:
         self.entries = 0
         self.table = np.zeros(self._size(capacity), dtype=np.uint32)
+        self.aux = np.zeros(len(self.table), dtype=np.uint8)
 
     @staticmethod
     def _size(capacity: int) -> int:
@@ -63,39 +44,73 @@ class TriangleTable:
 
     @property
     def nbytes(self) -> int:
-        return int(self.table.nbytes)
+        return int(self.table.nbytes + self.aux.nbytes)
 
     def has_room(self, extra: int) -> bool:
         return self.entries + extra <= p.TABLE_LOAD * len(self.table)
 
-    def insert(self, codes: U64, rot: I64, row: int) -> None:
-        table_insert(self.table, codes, rot, row)
-        self.entries += len(codes)
+    def insert(self, store: Store, rows: I64) -> None:
+        """Add the triangles of the stored fingers `rows` (room must have been checked)."""
+        self.entries += index_rows(store, rows, self.table, self.aux)
 
     def rebuild(self, store: Store, capacity: int) -> None:
         """Refill from every live row of `store`, sized for `capacity` fingers."""
         self.table = np.zeros(self._size(capacity), dtype=np.uint32)
+        self.aux = np.zeros(len(self.table), dtype=np.uint8)
         self.entries = 0
-        for row in np.flatnonzero(store.alive[: store.count]):
-            codes, rot = row_codes(store, int(row))
-            self.insert(codes, rot, int(row))
+        self.insert(store, np.flatnonzero(store.alive[: store.count]))
 
-    def votes(self, x: F32, y: F32, angle: F32, rows: int) -> I32:
-        """Rotation-consistent triangle votes of a probe for rows ``[0, rows)``."""
-        codes, phis = probe_codes(
-            x,
-            y,
-            angle,
+    def shortlist(
+        self,
+        store: Store,
+        x: F32,
+        y: F32,
+        angle: F32,
+        position: int,
+        eligible: npt.NDArray[np.bool_],
+        k: int,
+    ) -> I64:
+        """The `k` eligible rows (a boolean mask over rows) that a probe's triangles vote
+        for most: a rotation vote picks ``PRESELECT * k`` rows, a pose vote ranks them."""
+        px, py, pa = _probe_minutiae(x, y, angle)
+        raw, phis, pvtx = probe_codes(
+            px,
+            py,
+            pa,
             p.SIDE_MIN,
             p.SIDE_MAX,
             p.SIDE_BIN,
             p.ANGLE_BINS,
             p.SOFT_MARGIN,
             p.TIE_MARGIN,
-            PROBE_CODE_LIMIT,
+            p.PROBE_CODE_LIMIT,
         )
+        positions = [position] if position else list(range(1, 11))
+        codes = np.concatenate([salted(raw, q) for q in positions])
+        phis = np.tile(phis, len(positions))
+        pvtx = np.tile(pvtx, len(positions))
+        rows = len(eligible)
         acc = np.zeros((rows, ROT_BINS), dtype=np.uint8)
-        table_vote(self.table, codes, phis, acc)
-        out = np.zeros(rows, dtype=np.int32)
-        best_votes(acc, out)
-        return out
+        table_vote(self.table, self.aux, codes, phis, acc)
+        votes = np.zeros(rows, dtype=np.int32)
+        rot_at = np.zeros(rows, dtype=np.int32)
+        best_votes(acc, votes, rot_at)
+        del acc
+        votes[~eligible] = -1
+        pre = min(p.PRESELECT * k, int(eligible.sum()))
+        chosen_rows = np.argpartition(-votes, pre - 1)[:pre] if pre < rows else np.arange(rows)
+        chosen_rows = chosen_rows[votes[chosen_rows] >= p.MIN_VOTES]
+        chosen = np.full(rows, -1, dtype=np.int32)
+        chosen[chosen_rows] = np.arange(len(chosen_rows), dtype=np.int32)
+        hits = np.empty((p.HIT_LIMIT, 4), dtype=np.int64)
+        n = collect_hits(self.table, self.aux, codes, phis, pvtx, chosen, rot_at, hits)
+        hits = hits[:n][np.argsort(hits[:n, 0], kind="stable")]
+        pose = np.zeros(len(chosen_rows), dtype=np.int32)
+        pose_scores(
+            hits, chosen_rows, store.xy, store.angle, px, py, pa, p.POSE_ROT, p.POSE_SHIFT, pose
+        )
+        # the pose vote ranks; the rotation vote breaks ties
+        rank = pose.astype(np.int64) * 256 + votes[chosen_rows]
+        if len(chosen_rows) <= k:
+            return chosen_rows.astype(np.int64)
+        return chosen_rows[np.argpartition(-rank, k - 1)[:k]].astype(np.int64)

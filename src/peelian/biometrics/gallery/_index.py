@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
 
 from .. import engine
 from . import parameters as p
-from ._candidates import TriangleTable, finger_codes
+from ._candidates import TriangleTable
 from ._rwlock import ReadWriteLock
 from ._store import Store
 from ._triangles import MAX_SLOTS
@@ -120,31 +121,38 @@ class GalleryIndex:
         if len(set(keys)) != len(keys):
             raise ValueError("the same key appears twice in one batch")
         packed = engine.pack([t for _, t in pairs])  # prepares outside the lock
-        codes = [
-            finger_codes(
-                packed.x[g, : packed.count[g]].astype(np.float32),
-                packed.y[g, : packed.count[g]].astype(np.float32),
-                packed.angle[g, : packed.count[g]].astype(np.float32) * np.float32(2 * np.pi / 256),
-            )
-            for g in range(len(packed))
-        ]
+        return self._add_packed(keys, packed)
+
+    def add_packed(self, keys: Sequence[EnrolmentKey], gallery: engine.PreparedGallery) -> int:
+        """Enrol fingers already packed by :func:`engine.pack` (``keys[i]`` for entry ``i``).
+
+        The fast path for bulk loads: preparing templates is the costly part of enrolment,
+        so it can be done elsewhere (other processes, or once, kept with the templates).
+        """
+        ks = [_check_key(k) for k in keys]
+        if len(ks) != len(gallery):
+            raise ValueError(f"{len(ks)} keys for a gallery of {len(gallery)} fingers")
+        if len(set(ks)) != len(ks):
+            raise ValueError("the same key appears twice in one batch")
+        return self._add_packed(ks, gallery) if ks else 0
+
+    def _add_packed(self, keys: list[EnrolmentKey], packed: engine.PreparedGallery) -> int:
         hi, lo, fp = _split(keys)
+        n_new = len(keys) * p.TRIANGLES_PER_FINGER  # at most
         with self._lock.writing():
             old = self._store.find(hi, lo, fp)
             self._kill(old[old >= 0])
-            n_new = sum(len(c) for c, _ in codes)
-            if self._store.count + len(pairs) > MAX_SLOTS:
+            if self._store.count + len(keys) > MAX_SLOTS:
                 raise OverflowError(f"one index holds at most {MAX_SLOTS} fingers; shard it")
             if not self._table.has_room(n_new):
-                self._compact(max(self._store.capacity, self._store.count + len(pairs)))
-                if not self._table.has_room(n_new):
-                    cap = int((self._store.count + len(pairs)) * p.TABLE_GROWTH)
-                    self._table.rebuild(self._store, cap)
+                # one rebuild, dropping removed fingers and leaving room to grow
+                self._store.keep(np.flatnonzero(self._store.alive[: self._store.count]))
+                cap = int((self._store.count + len(keys)) * p.TABLE_GROWTH)
+                self._table.rebuild(self._store, cap)
             first = self._store.append(packed, hi, lo, fp)
-            for g, (c, r) in enumerate(codes):
-                self._table.insert(c, r, first + g)
-            self._live += len(pairs)
-        return len(pairs)
+            self._table.insert(self._store, np.arange(first, first + len(keys)))
+            self._live += len(keys)
+        return len(keys)
 
     def remove(self, key: EnrolmentKey) -> bool:
         """Remove one finger at once; returns whether it was enrolled."""
@@ -196,35 +204,47 @@ class GalleryIndex:
         list of Candidate
             Best fused score first.
         """
+        probes = list(probes)
         prepared = [engine.prepare(t) for t in probes]
         positions = [int(t.finger_position) for t in probes]
         with self._lock.reading():
-            scores = _Search(self, prepared, positions).run()
+            scores = _Search(self, probes, prepared, positions).run()
         return _rank(scores, positions, top, min_score)
 
-    def shortlist_rows(self, probe: engine.PreparedTemplate, position: int) -> I64:
+    def shortlisted(self, probe: engine.Template, key: EnrolmentKey) -> bool:
+        """Whether the candidate stage passes `key`'s finger on for `probe` (to measure its
+        recall apart from the matcher's)."""
+        with self._lock.reading():
+            row = int(self._store.find(*_split([EnrolmentKey(*key)]))[0])
+            return row >= 0 and bool(np.isin(row, self.shortlist_rows(probe)))
+
+    def shortlist_rows(self, probe: engine.Template) -> I64:
         """Rows the candidate stage passes on for one probe finger (read lock held)."""
         st = self._store
         n = st.count
         eligible = st.alive[:n].copy()
+        position = int(probe.finger_position)
         if position:
             eligible &= st.finger[:n] == position
         if int(eligible.sum()) <= self.shortlist:
             return np.flatnonzero(eligible)
-        votes = self._table.votes(probe.x, probe.y, probe.angle, n)
-        votes[~eligible] = -1
-        k = self.shortlist
-        rows = np.argpartition(-votes, k)[:k]
-        return rows[votes[rows] >= p.MIN_VOTES]
+        return self._table.shortlist(
+            st, probe.x, probe.y, probe.angle, position, eligible, self.shortlist
+        )
 
 
 class _Search:
     """One 1:N search of a few probe fingers (runs under the index's read lock)."""
 
     def __init__(
-        self, index: GalleryIndex, probes: list[engine.PreparedTemplate], positions: list[int]
+        self,
+        index: GalleryIndex,
+        templates: list[engine.Template],
+        probes: list[engine.PreparedTemplate],
+        positions: list[int],
     ) -> None:
         self.index = index
+        self.templates = templates
         self.store = index._store
         self.probes = probes
         self.positions = positions
@@ -237,18 +257,32 @@ class _Search:
             (int(h) << 64) | int(lo) for h, lo in zip(st.key_hi[rows], st.key_lo[rows], strict=True)
         ]
 
-    def _score(self, t: int, rows: I64) -> None:
+    def _scores(self, t: int, rows: I64) -> tuple[I64, F32]:
+        """Matcher scores of probe finger `t` against `rows` (no shared state touched)."""
         if len(rows) == 0:
-            return
-        sc = engine.search(self.probes[t], self.store.gallery(rows))
+            return rows, np.zeros(0, dtype=np.float32)
+        return rows, engine.search(self.probes[t], self.store.gallery(rows))
+
+    def _shortlist_and_score(self, t: int) -> tuple[I64, F32]:
+        return self._scores(t, self.index.shortlist_rows(self.templates[t]))
+
+    def _merge(self, t: int, rows: I64, sc: F32) -> None:
         for subj, s in zip(self._subject(rows), sc, strict=True):
             per = self.scores.setdefault(subj, {})
             per[t] = max(per.get(t, 0.0), float(s))
 
     def run(self) -> dict[int, dict[int, float]]:
-        for t, (pt, pos) in enumerate(zip(self.probes, self.positions, strict=True)):
-            self._score(t, self.index.shortlist_rows(pt, pos))
-        if len(self.probes) > 1:
+        n = len(self.templates)
+        if n > 1:
+            # The candidate stage and the matcher run in compiled code without the GIL, so
+            # the probe fingers are searched on parallel threads.
+            with ThreadPoolExecutor(max_workers=min(n, p.SEARCH_THREADS)) as pool:
+                parts = list(pool.map(self._shortlist_and_score, range(n)))
+        else:
+            parts = [self._shortlist_and_score(t) for t in range(n)]
+        for t, (rows, sc) in enumerate(parts):
+            self._merge(t, rows, sc)
+        if n > 1:
             self._complete()
         return self.scores
 
@@ -263,8 +297,7 @@ class _Search:
                 continue
             keys = [EnrolmentKey(uuid.UUID(int=s), pos) for s in todo]
             rows = self.store.find(*_split(keys))
-            found = rows >= 0
-            self._score(t, rows[found])
+            self._merge(t, *self._scores(t, rows[rows >= 0]))
 
 
 def _rank(

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
 from .. import engine
 from . import parameters as p
 from ._index import Enrolment, GalleryIndex
@@ -27,6 +29,9 @@ class _Shard:
 
     def add_many(self, items: list[Enrolment]) -> int:
         return self.index.add_many(items)
+
+    def add_packed(self, keys: list[EnrolmentKey], gallery: engine.PreparedGallery) -> int:
+        return self.index.add_packed(keys, gallery)
 
     def remove(self, key: EnrolmentKey) -> bool:
         return self.index.remove(key)
@@ -94,6 +99,19 @@ class ShardedGalleryIndex:
             k = EnrolmentKey(*key)
             batches[self._shard_of(k)].append((k, t))
         done = [self._shards[s].add_many.remote(b) for s, b in batches.items()]
+        return int(sum(self._ray.get(done)))
+
+    def add_packed(self, keys: Sequence[EnrolmentKey], gallery: engine.PreparedGallery) -> int:
+        """Enrol fingers packed by :func:`engine.pack`, each shard taking its subjects'."""
+        ks = [EnrolmentKey(*k) for k in keys]
+        if len(ks) != len(gallery):
+            raise ValueError(f"{len(ks)} keys for a gallery of {len(gallery)} fingers")
+        shard = np.array([self._shard_of(k) for k in ks], dtype=np.int64)
+        done = []
+        for s in np.unique(shard):
+            rows = np.flatnonzero(shard == s)
+            part = [ks[r] for r in rows]
+            done.append(self._shards[int(s)].add_packed.remote(part, gallery.subset(rows)))
         return int(sum(self._ray.get(done)))
 
     def remove(self, key: EnrolmentKey) -> bool:

@@ -3,7 +3,8 @@
 Each finger keeps exactly what :class:`~peelian.biometrics.engine.PreparedGallery` holds
 (positions, directions, cylinder words, valid-cell words), except that cylinder and valid
 words, whose top bits are always zero (a cylinder has fewer than 57 cells), are stored in
-``WORD_BYTES`` bytes instead of 8; plus the enrolment key and a liveness flag.
+``WORD_BYTES`` bytes instead of 8, and a position's two coordinates in 3 bytes (12 bits
+each, offset by ``XY_OFFSET``); plus the enrolment key and a liveness flag.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from ..engine import parameters as ep
 
 WORD_BYTES = 7
 """Bytes kept of each 64-bit cylinder or valid word."""
+XY_OFFSET = 1024
+"""Added to coordinates before packing: positions from -1024 to 3071 pixels are kept."""
 
 U8 = npt.NDArray[np.uint8]
 U64 = npt.NDArray[np.uint64]
@@ -31,8 +34,7 @@ class Store:
         c = max(int(capacity), 1)
         self.count = 0
         self.n_minutiae = np.zeros(c, dtype=np.uint8)
-        self.x = np.zeros((c, m), dtype=np.int16)
-        self.y = np.zeros((c, m), dtype=np.int16)
+        self.xy = np.zeros((c, m, 3), dtype=np.uint8)
         self.angle = np.zeros((c, m), dtype=np.uint8)
         self.words = np.zeros((c, m, nd + 1, WORD_BYTES), dtype=np.uint8)
         self.key_hi = np.zeros(c, dtype=np.uint64)
@@ -40,7 +42,7 @@ class Store:
         self.finger = np.zeros(c, dtype=np.uint8)
         self.alive = np.zeros(c, dtype=np.bool_)
 
-    _FIELDS = ("n_minutiae", "x", "y", "angle", "words", "key_hi", "key_lo", "finger", "alive")
+    _FIELDS = ("n_minutiae", "xy", "angle", "words", "key_hi", "key_lo", "finger", "alive")
 
     @property
     def capacity(self) -> int:
@@ -71,7 +73,7 @@ class Store:
         raw = raw.reshape(*words.shape, 8)[..., :WORD_BYTES]
         s = slice(self.count, self.count + n)
         self.n_minutiae[s] = g.count
-        self.x[s], self.y[s], self.angle[s] = g.x, g.y, g.angle
+        self.xy[s], self.angle[s] = pack_xy(g.x, g.y), g.angle
         self.words[s] = raw
         self.key_hi[s], self.key_lo[s], self.finger[s] = hi, lo, finger
         self.alive[s] = True
@@ -87,10 +89,11 @@ class Store:
         buf = np.zeros((*w.shape[:-1], 8), dtype=np.uint8)
         buf[..., :WORD_BYTES] = w
         full = buf.view("<u8")[..., 0].astype(np.uint64)
+        x, y = unpack_xy(self.xy[idx])
         return PreparedGallery(
             self.n_minutiae[idx],
-            self.x[idx],
-            self.y[idx],
+            x,
+            y,
             self.angle[idx],
             np.ascontiguousarray(full[:, :, :nd]),
             np.ascontiguousarray(full[:, :, nd]),
@@ -108,6 +111,23 @@ class Store:
     def find(self, hi: U64, lo: U64, finger: U8) -> I64:
         """Live rows of each key (``-1`` where a key is not enrolled)."""
         return _find(self.key_hi, self.key_lo, self.finger, self.alive, self.count, hi, lo, finger)
+
+
+def pack_xy(x: npt.NDArray[np.int16], y: npt.NDArray[np.int16]) -> U8:
+    """Coordinates as 3 bytes per position (see ``XY_OFFSET``)."""
+    a = x.astype(np.int32) + XY_OFFSET
+    b = y.astype(np.int32) + XY_OFFSET
+    if (a < 0).any() or (a > 4095).any() or (b < 0).any() or (b > 4095).any():
+        raise ValueError(f"minutia positions must lie within -{XY_OFFSET} to 3071 pixels")
+    return np.stack([a & 255, (a >> 8) | ((b & 15) << 4), b >> 4], axis=-1).astype(np.uint8)
+
+
+def unpack_xy(xy: U8) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+    """The coordinates packed by :func:`pack_xy`."""
+    b0, b1, b2 = (xy[..., i].astype(np.int32) for i in range(3))
+    x = (b0 | ((b1 & 15) << 8)) - XY_OFFSET
+    y = ((b1 >> 4) | (b2 << 4)) - XY_OFFSET
+    return x.astype(np.int16), y.astype(np.int16)
 
 
 @nb.njit(cache=True, nogil=True)

@@ -17,6 +17,8 @@ References
 
 from __future__ import annotations
 
+import math
+
 import numba as nb
 import numpy as np
 import numpy.typing as npt
@@ -101,6 +103,16 @@ def _code(q0: int, q1: int, q2: int, r0: int, r1: int, r2: int, na: int) -> np.u
     return mix64(np.uint64(c) + np.uint64(0x9E3779B97F4A7C15))
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _log_keep(v: float, width: float, margin: float, sigma: float) -> float:
+    """Log-probability that a probe value (``v`` plus noise of spread `sigma`) still yields
+    the bin of `v`, given that the probe also looks up the neighbouring bin when within
+    `margin` bins of an edge (one-sided approximation at the nearer edge)."""
+    f = v / width - np.floor(v / width)  # pragma: no cover - compiled
+    d = (min(f, 1.0 - f) + margin) * width / sigma
+    return math.log(0.5 * (1.0 + math.erf(d / math.sqrt(2.0))))
+
+
 @nb.njit(cache=True, nogil=True)
 def gallery_codes(
     x: F32,
@@ -114,15 +126,22 @@ def gallery_codes(
     smax: float,
     sbin: float,
     na: int,
-) -> tuple[U64, I64]:  # pragma: no cover - compiled
-    """Codes and rotation bins of the small triangles of a template's best minutiae.
+    margin: float,
+    side_sigma: float,
+    angle_sigma: float,
+) -> tuple[U64, I64, I64]:  # pragma: no cover - compiled
+    """Codes, rotation bins and first vertices of the triangles of a template's best
+    minutiae most likely to be looked up again by a probe of the same finger.
 
-    At most `per_finger` triangles, smallest perimeter first, none sharing a minutia with
-    more than `per_minutia` others; `rank` orders the minutiae by preference.
+    Every triangle of the first `n_best` minutiae in `rank` order is scored by how far its
+    six values lie from their bin edges (measured against their expected spread in another
+    impression: `side_sigma` pixels, `angle_sigma` radians plus the side direction's own
+    error); the `per_finger` best are kept, none sharing a minutia with more than
+    `per_minutia` others, so that they spread over the finger.
     """
     m = min(n_best, rank.shape[0])
     cap = m * (m - 1) * (m - 2) // 6
-    per = np.empty(max(cap, 1), dtype=np.float64)
+    score = np.empty(max(cap, 1), dtype=np.float64)
     tri = np.empty((max(cap, 1), 3), dtype=np.int64)
     codes = np.empty(max(cap, 1), dtype=np.uint64)
     rot = np.empty(max(cap, 1), dtype=np.int64)
@@ -136,7 +155,14 @@ def gallery_codes(
                 )
                 if not ok:
                     continue
-                per[t] = s0 + s1 + s2
+                lp = _log_keep(s0, sbin, margin, side_sigma)
+                lp += _log_keep(s1, sbin, margin, side_sigma)
+                lp += _log_keep(s2, sbin, margin, side_sigma)
+                # a vertex's relative direction also carries the error of its side's direction
+                lp += _log_keep(t0, abin, margin, np.hypot(angle_sigma, side_sigma / s2))
+                lp += _log_keep(t1, abin, margin, np.hypot(angle_sigma, side_sigma / s0))
+                lp += _log_keep(t2, abin, margin, np.hypot(angle_sigma, side_sigma / s1))
+                score[t] = -lp
                 rot[t] = int(phi / (2.0 * np.pi) * ROT_BINS) % ROT_BINS
                 tri[t, 0], tri[t, 1], tri[t, 2] = i, j, k
                 codes[t] = _code(
@@ -149,10 +175,11 @@ def gallery_codes(
                     na,
                 )
                 t += 1
-    order = np.argsort(per[:t])
+    order = np.argsort(score[:t])
     used = np.zeros(x.shape[0], dtype=np.int64)
     out = np.empty(per_finger, dtype=np.uint64)
     out_rot = np.empty(per_finger, dtype=np.int64)
+    out_vtx = np.empty(per_finger, dtype=np.int64)
     n = 0
     for r in range(t):
         q = order[r]
@@ -164,10 +191,11 @@ def gallery_codes(
             used[tri[q, c]] += 1
         out[n] = codes[q]
         out_rot[n] = rot[q]
+        out_vtx[n] = tri[q, 0]
         n += 1
         if n == per_finger:
             break
-    return out[:n], out_rot[:n]
+    return out[:n], out_rot[:n], out_vtx[:n]
 
 
 @nb.njit(cache=True, nogil=True)
@@ -187,7 +215,15 @@ def _bins(v: float, width: float, margin: float, out: npt.NDArray[np.int64]) -> 
 
 @nb.njit(cache=True, nogil=True)
 def _emit(
-    vals: F64, sbin: float, na: int, margin: float, out: U64, phis: F64, n: int
+    vals: F64,
+    sbin: float,
+    na: int,
+    margin: float,
+    out: U64,
+    phis: F64,
+    vtx: I64,
+    first: int,
+    n: int,
 ) -> int:  # pragma: no cover - compiled
     """Append the codes of every bin combination near a triangle's six values."""
     b = np.empty((6, 2), dtype=np.int64)
@@ -212,6 +248,7 @@ def _emit(
                                 q0, q1, q2, b[3, i3] % na, b[4, i4] % na, b[5, i5] % na, na
                             )
                             phis[n] = vals[6]
+                            vtx[n] = first
                             n += 1
     return n
 
@@ -230,13 +267,14 @@ def _emit_from(
     margin: float,
     out: U64,
     phis: F64,
+    vtx: I64,
     n: int,
 ) -> int:  # pragma: no cover - compiled
     """Append the codes of triangle (i, j, k) taken in this vertex order."""
     _, _, _, _, s0, s1, s2, t0, t1, t2, phi = _values(x, y, a, i, j, k)
     vals[0], vals[1], vals[2], vals[3], vals[4], vals[5] = s0, s1, s2, t0, t1, t2
     vals[6] = phi
-    return _emit(vals, sbin, na, margin, out, phis, n)
+    return _emit(vals, sbin, na, margin, out, phis, vtx, i, n)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -251,12 +289,13 @@ def probe_codes(
     margin: float,
     tie: float,
     limit: int,
-) -> tuple[U64, F64]:  # pragma: no cover - compiled
-    """Codes of every triangle of a probe (with neighbouring bins near bin edges), and the
-    direction of each triangle's longest side."""
+) -> tuple[U64, F64, I64]:  # pragma: no cover - compiled
+    """Codes of every triangle of a probe (with neighbouring bins near bin edges), the
+    direction of each triangle's longest side and its first vertex."""
     m = x.shape[0]
     out = np.empty(limit, dtype=np.uint64)
     phis = np.empty(limit, dtype=np.float64)
+    vtx = np.empty(limit, dtype=np.int64)
     vals = np.empty(7, dtype=np.float64)
     n = 0
     for u in range(m):
@@ -270,75 +309,21 @@ def probe_codes(
                 vals[0], vals[1], vals[2] = s0, s1, s2
                 vals[3], vals[4], vals[5] = t0, t1, t2
                 vals[6] = phi
-                n = _emit(vals, sbin, na, margin, out, phis, n)
+                n = _emit(vals, sbin, na, margin, out, phis, vtx, i, n)
                 # near-ties of the longest side: also the other canonical start vertex
                 if s0 - s1 < tie:  # side opposite j nearly as long: start at j
-                    n = _emit_from(x, y, a, j, k, i, vals, sbin, na, margin, out, phis, n)
+                    n = _emit_from(x, y, a, j, k, i, vals, sbin, na, margin, out, phis, vtx, n)
                 if s0 - s2 < tie:
-                    n = _emit_from(x, y, a, k, i, j, vals, sbin, na, margin, out, phis, n)
-    return out[:n], phis[:n]
+                    n = _emit_from(x, y, a, k, i, j, vals, sbin, na, margin, out, phis, vtx, n)
+    return out[:n], phis[:n], vtx[:n]
 
 
 @nb.njit(cache=True, nogil=True)
-def table_insert(table: U32, codes: U64, rot: I64, slot: int) -> None:  # pragma: no cover
-    """Store `codes` (with rotation bins `rot`) for gallery `slot` by linear probing.
-
-    The table must have room for them (the caller keeps its load below one).
-    """
-    size = np.uint64(table.shape[0])
-    cmask = np.uint64((1 << CHECK_BITS) - 1)
-    head = np.uint64(slot + 1) << np.uint64(ROT_BITS + CHECK_BITS)
+def salted(codes: U64, position: int) -> U64:  # pragma: no cover - compiled
+    """Codes made specific to a finger position, so that a probe finger only meets
+    gallery fingers of its own position in the table."""
+    out = np.empty_like(codes)
+    salt = np.uint64(position) * np.uint64(0xD6E8FEB86659FD93)
     for t in range(codes.shape[0]):
-        c = codes[t]
-        pos = ((c >> np.uint64(32)) * size) >> np.uint64(32)
-        entry = head | (np.uint64(rot[t]) << np.uint64(CHECK_BITS)) | (c & cmask)
-        while table[pos] != 0:
-            pos += np.uint64(1)
-            if pos == size:
-                pos = np.uint64(0)
-        table[pos] = np.uint32(entry)
-
-
-@nb.njit(cache=True, nogil=True)
-def table_vote(table: U32, codes: U64, phis: F64, acc: npt.NDArray[np.uint8]) -> None:
-    """Vote in ``acc[slot, rotation bin]`` for every stored triangle matching a probe code.
-
-    The rotation bin is the difference between the stored and the probe triangle's longest
-    side directions, so a genuine mate's votes pile up in one or two bins while chance
-    matches spread over all of them (a Hough transform over rotation).
-    """
-    size = np.uint64(table.shape[0])  # pragma: no cover - compiled
-    cmask = np.uint64((1 << CHECK_BITS) - 1)
-    rmask = np.uint32(ROT_BINS - 1)
-    nslots = acc.shape[0]
-    for t in range(codes.shape[0]):
-        c = codes[t]
-        pr = int(phis[t] / (2.0 * np.pi) * ROT_BINS + 0.5)
-        pos = ((c >> np.uint64(32)) * size) >> np.uint64(32)
-        check = np.uint32(c & cmask)
-        while True:
-            e = table[pos]
-            if e == 0:
-                break
-            if (e & np.uint32(cmask)) == check:
-                s = int(e >> np.uint32(ROT_BITS + CHECK_BITS)) - 1
-                r = int((e >> np.uint32(CHECK_BITS)) & rmask)
-                b = (r - pr) % ROT_BINS
-                if s < nslots and acc[s, b] < 255:
-                    acc[s, b] += 1
-            pos += np.uint64(1)
-            if pos == size:
-                pos = np.uint64(0)
-
-
-@nb.njit(cache=True, nogil=True)
-def best_votes(acc: npt.NDArray[np.uint8], out: npt.NDArray[np.int32]) -> None:
-    """Per slot, the most votes in two neighbouring rotation bins (cyclic)."""
-    nb_ = acc.shape[1]  # pragma: no cover - compiled
-    for s in range(acc.shape[0]):
-        best = 0
-        for b in range(nb_):
-            v = int(acc[s, b]) + int(acc[s, (b + 1) % nb_])
-            if v > best:
-                best = v
-        out[s] = best
+        out[t] = mix64(codes[t] ^ salt)
+    return out

@@ -26,9 +26,19 @@ ANGLE_BINS: Final = 12
 SOFT_MARGIN: Final = 0.25
 """A probe value within this fraction of a bin from a bin edge also votes for the
 neighbouring bin, so jitter does not lose genuine triangles."""
+SIDE_SIGMA: Final = 3.0
+ANGLE_SIGMA: Final = 0.12
+"""Expected spread of a triangle side (pixels) and of a minutia direction (radians) between
+two impressions of a finger; a gallery finger stores the triangles whose values lie
+furthest from their bin edges measured in these units."""
 TIE_MARGIN: Final = 4.0
 """When the two longest sides of a probe triangle differ by less than this, both canonical
 orderings are looked up."""
+PROBE_MINUTIAE: Final = 48
+"""A probe's triangles are drawn from its most central minutiae (all of them, not only the
+ones the matcher keeps: a gallery triangle needs its three minutiae in the probe)."""
+PROBE_CODE_LIMIT: Final = 600_000
+"""Most codes one probe finger looks up."""
 TABLE_LOAD: Final = 0.8
 """Largest fill of the open-addressing candidate table before it grows."""
 TABLE_GROWTH: Final = 1.5
@@ -41,6 +51,16 @@ synthetic fingers 1,000 gave rank-1 0.92 at 0.25 s per two-finger search, 300 ga
 COMPLETE: Final = 100
 """Subjects (best partial fused score first) whose fingers missing from a probe finger's
 shortlist are compared directly."""
+PRESELECT: Final = 8
+"""The rotation vote passes this many times ``shortlist`` fingers to the pose vote."""
+HIT_LIMIT: Final = 2_000_000
+"""Most table hits the pose vote considers per probe finger."""
+POSE_ROT: Final = 0.35
+POSE_SHIFT: Final = 28.0
+"""Two hits agree on a pose when their rotations differ by at most ``POSE_ROT`` radians and
+their translations by at most ``POSE_SHIFT`` pixels."""
+SEARCH_THREADS: Final = 2
+"""Probe fingers of one search handled at once, each on its own thread."""
 MIN_VOTES: Final = 1
 """Gallery fingers with fewer triangle votes are never rescored."""
 COMPACT_DEAD_FRACTION: Final = 0.2
