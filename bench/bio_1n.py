@@ -6,14 +6,22 @@ distortion, rotation, translation, jitter, partial capture, dropout, spurious mi
 minutiae extracted from fingerprint images: rendering a million images is far too slow.
 Figures on real captures will be worse.
 
+The enrolment templates are generated and prepared (``engine.pack``) by ``--workers``
+processes once and cached as arrays under ``var/bench-cache/`` (keyed by a digest of the
+engine, the generator and the enrolment code, so any change builds them again); later runs
+load them with ``GalleryIndex.add_packed``. The output says how the gallery was made.
+
 Each subject enrols two index fingers (ISO positions 2 and 7); ``--gallery`` counts fingers.
 Mated searches use fresh impressions of enrolled subjects' fingers; non-mated searches use
 subjects that were never enrolled. Reported: search latency (median, p95) per two-finger
 search; rank-1 hit rate; FNIR at FPIR = 1 % (threshold set from the non-mated searches' top
 fused scores); memory per enrolled finger (all index arrays / fingers); enrolment rate
-(fingers/s into the index, template preparation included, generation excluded).
+(fingers/s of incremental ``add_many`` of templates into the full index, preparation
+included, generation excluded); with ``--recall`` the share of mated probe fingers whose
+mate the candidate stage passes to the matcher (single process only). Wall-clock times
+depend on the machine's load (printed); ``search_cpu_median_s`` is the process CPU time.
 
-Usage: python bench/bio_1n.py --gallery 10000 [--ray] [--json] [--searches 100]
+Usage: python bench/bio_1n.py --gallery 10000 [--ray] [--json] [--recall] [--searches 100]
 With ``--ray`` the same data also goes into a Ray-sharded index (2 local worker actors) and
 both sets of figures are printed (``--json``: one object per line and mode).
 """

@@ -12,14 +12,18 @@ process) or a :class:`ShardedGalleryIndex` (Ray actors) and searches it::
 
 Design
 ------
-Candidate stage: every gallery finger stores ``TRIANGLES_PER_FINGER`` small triangles of
-its most central minutiae, each as a rotation- and translation-invariant code (quantised
-sides and minutia directions relative to the sides) with the rotation of its longest side,
-in one open-addressing table of ``uint32`` entries. A probe finger looks up all its
-triangles (also neighbouring bins near bin edges); each hit votes for the gallery finger
-under the rotation it implies, and a finger's vote is its best pair of neighbouring
-rotation bins (a Hough transform over rotation). The ``shortlist`` best-voted fingers of
-the probe's finger position go to the engine's matcher (:func:`engine.search`). With two
+Candidate stage: every gallery finger stores ``TRIANGLES_PER_FINGER`` triangles of its
+most central minutiae, each as a rotation- and translation-invariant code (quantised sides
+and minutia directions relative to the sides, salted with the finger position) with the
+rotation of its longest side and its first vertex, in one open-addressing table (5 bytes
+an entry). The triangles kept are those whose values lie furthest from their bin edges, so
+another impression most likely yields the same code. A probe finger looks up every triangle
+of its (up to ``PROBE_MINUTIAE``) minutiae, with neighbouring bins near bin edges. Stage 1
+votes per gallery finger over rotation (best pair of neighbouring rotation bins); stage 2
+takes the ``PRESELECT * shortlist`` best and votes over the full pose (rotation and
+translation from each hit's stored and probe minutia), ranking fingers by the most distinct
+minutiae agreeing on one pose. The ``shortlist`` best fingers of the probe's finger position
+go to the engine's matcher (:func:`engine.search`), one thread per probe finger. With two
 or more probe fingers, the best subjects get their other fingers compared directly, and
 scores are fused per subject (:func:`engine.fuse`: product of false match rates).
 """
