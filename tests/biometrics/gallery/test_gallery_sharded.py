@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
+import numpy as np
 import pytest
 
-from conftest import SmallGallery
+from conftest import FINGERS, SmallGallery
+from peelian.biometrics import engine
 from peelian.biometrics.gallery import EnrolmentKey, GalleryIndex, ShardedGalleryIndex
+from peelian.biometrics.gallery import synthetic as syn
 
 pytestmark = pytest.mark.unit
 
@@ -48,3 +53,17 @@ class TestShardedGalleryIndex:
         assert len(sharded) == n - 2
         found = sharded.search(small_gallery.probe(small_gallery.masters[2], seed=2), top=20)
         assert subject not in {c.subject_id for c in found}
+
+    def test_packed_enrolment_goes_to_the_shards(
+        self, sharded: ShardedGalleryIndex, small_gallery: SmallGallery
+    ) -> None:
+        rng = np.random.default_rng(31)
+        new = uuid.uuid4()
+        master = small_gallery.masters[31]
+        keys = [EnrolmentKey(new, f) for f in FINGERS]
+        packed = engine.pack([syn.impression(master[f], rng, finger_position=f) for f in FINGERS])
+        n = len(sharded)
+        assert sharded.add_packed(keys, packed) == 2
+        assert len(sharded) == n + 2
+        found = sharded.search(small_gallery.probe(master, seed=310), top=3)
+        assert new in {c.subject_id for c in found}
