@@ -45,9 +45,9 @@ def _check_key(key: EnrolmentKey) -> EnrolmentKey:
 class GalleryIndex:
     """All enrolled fingers of a gallery in memory, searchable 1:N.
 
-    Each finger is stored compactly (about 1.8 KB, see :mod:`._store`) and contributes
-    ``TRIANGLES_PER_FINGER`` entries to a candidate table of minutia triangles (about 0.24
-    KB). A search votes in the table for each probe finger, rescores the best
+    Each finger is stored compactly (1,735 bytes, see :mod:`._store`) and contributes
+    ``TRIANGLES_PER_FINGER`` entries to a candidate table of minutia triangles (300 bytes
+    at the table's largest load; 2,035 bytes a finger in all). A search votes in the table for each probe finger, rescores the best
     ``shortlist`` gallery fingers with the engine's matcher, completes the best subjects
     with direct comparisons of the fingers they were not shortlisted on, and fuses per
     subject with :func:`peelian.biometrics.engine.fuse`.
