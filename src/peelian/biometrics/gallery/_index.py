@@ -47,13 +47,16 @@ class GalleryIndex:
 
     Each finger is stored compactly (1,735 bytes, see :mod:`._store`) and contributes
     ``TRIANGLES_PER_FINGER`` entries to a candidate table of minutia triangles (300 bytes
-    at the table's largest load; 2,035 bytes a finger in all). A search votes in the table for each probe finger, rescores the best
-    ``shortlist`` gallery fingers with the engine's matcher, completes the best subjects
-    with direct comparisons of the fingers they were not shortlisted on, and fuses per
-    subject with :func:`peelian.biometrics.engine.fuse`.
+    at the table's largest load; 2,035 bytes a finger in all). A search votes in the table
+    for each probe finger (see :mod:`._hough`), rescores the best ``shortlist`` gallery
+    fingers with the engine's matcher, completes the best subjects with direct comparisons
+    of the fingers they were not shortlisted on, and fuses per subject with
+    :func:`peelian.biometrics.engine.fuse`.
 
-    Fingers can be added and removed at any time without a rebuild; a removed finger is
-    never returned again (its row is marked dead at once and compacted away later).
+    Fingers can be added and removed at any time without a rebuild (except that an add
+    finding the candidate table full regrows it by ``TABLE_GROWTH``, recomputing every
+    finger's triangles: :meth:`reserve` room at start-up); a removed finger is never
+    returned again (its row is marked dead at once and compacted away later).
     Thread-safe for one writer and many concurrent searches (a readers-writer lock).
 
     Parameters
