@@ -326,3 +326,28 @@ class TestMappingFailures:
         )
         assert res.status_code == 200
         assert res.json()["status"] == "returned"
+
+    def test_the_review_page_shows_why_and_keeps_the_submission(
+        self, client: TestClient, db_session: Session
+    ) -> None:
+        from peelian.auth.dependencies import SESSION_COOKIE, csrf_token_for
+
+        publish_forms(db_session)
+        dev = officer_device(db_session)
+        sid = push(client, dev, "missing_person", missing_data(person_name="Amy"))
+        sup = make_user(db_session, Role.SUPERVISOR)
+        form = {"username": sup.user.username, "password": sup.password, "totp": sup.code() or ""}
+        client.post("/login", data=form, follow_redirects=False)
+        csrf = csrf_token_for(b"k" * 32, client.cookies[SESSION_COOKIE])
+        res = client.post(
+            f"/mobile/review/{sid}",
+            data={"decision": "accept", "csrf_token": csrf},
+            headers={"accept": "text/html"},
+        )
+        assert res.status_code == 400
+        assert "given and family names" in res.text
+        sub = db_session.get(Submission, uuid.UUID(sid))
+        assert sub is not None
+        db_session.refresh(sub)
+        assert (sub.status.value, sub.record_ref) == ("submitted", None)
+        assert db_session.scalar(select(func.count()).select_from(MissingPersonReport)) == 0

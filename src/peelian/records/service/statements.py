@@ -100,17 +100,20 @@ def _invalid(field_name: str, message: str) -> InvalidInput:
     return InvalidInput(message, errors=[FieldError(f"/{field_name}", message)])
 
 
-def _incident_for(
+def _named_incident(session: Session, statement_in: StatementCreate) -> Incident | None:
+    if not statement_in.incident_reference:
+        return None
+    found = repo.incident_by_reference(session, statement_in.incident_reference)
+    if found is None:
+        raise _invalid(
+            "incident_reference", f"no incident has the reference {statement_in.incident_reference}"
+        )
+    return found
+
+
+def _new_incident(
     session: Session, actor: Actor, statement_in: StatementCreate, reference: str
 ) -> Incident:
-    if statement_in.incident_reference:
-        found = repo.incident_by_reference(session, statement_in.incident_reference)
-        if found is None:
-            raise _invalid(
-                "incident_reference",
-                f"no incident has the reference {statement_in.incident_reference}",
-            )
-        return found
     return incidents.create_incident(
         session,
         actor=actor,
@@ -148,8 +151,9 @@ def create_statement(
             "the signature envelope does not bind this declaration, text and time",
         )
     text = declaration_text(statement_in.declaration_template, statement_in.page_count)
+    named = _named_incident(session, statement_in)
     reference = next_reference(session, "MG11")
-    incident = _incident_for(session, actor, statement_in, reference)
+    incident = named or _new_incident(session, actor, statement_in, reference)
     data = statement_in.model_dump(
         exclude={"incident_reference", "declaration_template", "witness", "exhibits"}
     )
