@@ -110,6 +110,27 @@ class TestStopSearch:
         )
         assert (record.grounds, record.authorisation) == (None, "S60/2026/14 Ch Supt Patel")
 
+    def test_a_person_held_with_the_name_and_birth_date_given_is_linked(
+        self, client: TestClient, db_session: Session
+    ) -> None:
+        investigator = auth_header(token_for(client, make_user(db_session, Role.INVESTIGATOR)))
+        held = client.post(
+            "/api/v1/people",
+            json={"given_names": "Ray", "family_name": "Searle", "date_of_birth": "1990-03-12"},
+            headers=investigator,
+        ).json()
+        data = stop_search_data(person_name="Ray Searle", person_dob="1990-03-12")
+        record = _one(
+            db_session, StopSearch, _accepted(client, db_session, "stop_search", data)[12:]
+        )
+        assert str(record.person_id) == held["id"]
+        unnamed = _one(
+            db_session,
+            StopSearch,
+            _accepted(client, db_session, "stop_search", stop_search_data())[12:],
+        )
+        assert unnamed.person_id is None
+
 
 class TestWitnessStatement:
     def test_accepted_mg11_becomes_a_statement_on_a_new_incident(

@@ -45,6 +45,17 @@ EXPORT_COLUMNS = (
 )
 
 
+def _identified(session: Session, stop_search_in: StopSearchCreate) -> uuid.UUID | None:
+    """The person held on record, when the name and birth date given match exactly one."""
+    words = (stop_search_in.person_name or "").split()
+    if len(words) < 2 or stop_search_in.person_dob is None:
+        return None
+    found = repo.find_people_exactly(
+        session, " ".join(words[:-1]), words[-1], stop_search_in.person_dob
+    )
+    return found[0].id if len(found) == 1 else None
+
+
 def create_stop_search(
     session: Session, *, actor: Actor, stop_search_in: StopSearchCreate
 ) -> StopSearch:
@@ -53,11 +64,9 @@ def create_stop_search(
         found = repo.by_submission(session, StopSearch, stop_search_in.submission_id)
         if found is not None:
             return found
-    record = StopSearch(
-        reference=next_reference(session, "SS"),
-        code_set=CODE_SET,
-        **stop_search_in.model_dump(),
-    )
+    values = stop_search_in.model_dump()
+    values["person_id"] = values["person_id"] or _identified(session, stop_search_in)
+    record = StopSearch(reference=next_reference(session, "SS"), code_set=CODE_SET, **values)
     session.add(record)
     session.flush()
     audit.record(
