@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from peelian.core.audit import Actor
 from peelian.core.errors import InvalidInput
+from peelian.core.storage import LocalBlobStore
 from peelian.mobile.forms.legal import S9_DECLARATION
 from peelian.records.models import WitnessStatement
 from peelian.records.schemas import StatementCreate
@@ -128,6 +131,22 @@ class TestVerify:
         record = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
         record.declaration_text = record.declaration_text.replace("wilfully ", "")
         assert "the declaration text does not match its hash" in statements.verify(record)
+
+
+class TestVerifyAgainstStorage:
+    def test_the_stored_signature_image_is_rehashed(
+        self, db_session: Session, tmp_path: Path
+    ) -> None:
+        store = LocalBlobStore(tmp_path, fsync=False)
+        image = b"\x89PNG" + bytes(range(256))
+        ref = store.put(io.BytesIO(image))
+        record = statements.create_statement(
+            db_session, actor=ACTOR, statement_in=_statement_in(signature_sha256=ref.sha256)
+        )
+        assert statements.verify(record, store) == []
+        record.signature_sha256 = "c" * 64
+        problems = statements.verify(record, store)
+        assert "the witness's signature image is missing from storage" in problems
 
 
 class TestMobileAndRecordsAgree:

@@ -19,7 +19,7 @@ from peelian.records.schemas import (
     StatementRead,
 )
 from peelian.records.service import missing, statements
-from peelian.web.deps import DbSession
+from peelian.web.deps import DbSession, State
 
 __all__ = ["router"]
 
@@ -45,11 +45,19 @@ def list_statements(
 
 @router.get("/api/v1/statements/{statement_id}", response_model=StatementRead)
 def read_statement(
-    session: DbSession, principal: StatementReader, purpose: Purpose, statement_id: uuid.UUID
+    session: DbSession,
+    state: State,
+    principal: StatementReader,
+    purpose: Purpose,
+    statement_id: uuid.UUID,
 ) -> StatementRead:
     """A whole statement with the witness's details and its re-verified seal (needs a purpose)."""
     view = statements.read_statement(
-        session, actor=principal.actor, statement_id=statement_id, purpose=purpose
+        session,
+        actor=principal.actor,
+        statement_id=statement_id,
+        purpose=purpose,
+        store=state.blob_store,
     )
     data = {
         k: getattr(view.statement, k)

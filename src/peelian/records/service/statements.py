@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
 from peelian.core.errors import FieldError, InvalidInput, NotFound
+from peelian.core.storage import BlobIntegrityError, BlobNotFound, BlobStore
+from peelian.core.storage.base import hash_stream
 from peelian.core.time import utcnow
 from peelian.records.codes import IncidentGrade
 from peelian.records.models import Incident, WitnessStatement
@@ -73,9 +75,28 @@ class StatementView:
     problems: list[str] = field(default_factory=list)
 
 
-def verify(statement: WitnessStatement) -> list[str]:
-    """Every check of a stored statement's seal, as problems (empty when intact)."""
+def _signature_problems(statement: WitnessStatement, store: BlobStore) -> list[str]:
     problems = []
+    for label, sha in (
+        ("witness's", statement.signature_sha256),
+        ("reader's", statement.reader_signature_sha256),
+    ):
+        if sha is None:
+            continue
+        try:
+            with store.open(sha) as fp:
+                hash_stream(fp, expected_sha256=sha)
+        except BlobNotFound:
+            problems.append(f"the {label} signature image is missing from storage")
+        except BlobIntegrityError:
+            problems.append(f"the {label} signature image in storage has changed")
+    return problems
+
+
+def verify(statement: WitnessStatement, store: BlobStore | None = None) -> list[str]:
+    """Every check of a stored statement's seal, as problems (empty when intact); with a blob
+    store, the signature images are re-hashed too."""
+    problems = _signature_problems(statement, store) if store is not None else []
     if sha256_text(statement.declaration_text) != statement.declaration_sha256:
         problems.append("the declaration text does not match its hash")
     if f"consisting of {statement.page_count} page(s)" not in statement.declaration_text:
@@ -186,7 +207,12 @@ def create_statement(
 
 
 def read_statement(
-    session: Session, *, actor: Actor, statement_id: uuid.UUID, purpose: str
+    session: Session,
+    *,
+    actor: Actor,
+    statement_id: uuid.UUID,
+    purpose: str,
+    store: BlobStore | None = None,
 ) -> StatementView:
     """A whole statement with the witness's details, for a stated purpose (audited)."""
     record = repo.get(session, WitnessStatement, statement_id)
@@ -200,7 +226,7 @@ def read_statement(
         record_id=record.id,
         purpose=purpose,
     )
-    return StatementView(record, verify(record))
+    return StatementView(record, verify(record, store))
 
 
 def list_statements(
