@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 from peelian.core.db.base import UTCDateTime
 
 revision: str = "0006_records_from_mobile"
