@@ -40,13 +40,13 @@ def first_use(page: Any, server: LiveServer, officer: Officer) -> None:
     page.goto(server.url + "/app/")
     page.fill("#in-username", officer.username)
     page.fill("#in-password", PASSWORD)
-    page.fill("#in-totp", officer.code(-1))  # the previous step: the next one is still unused
+    page.fill("#in-totp", officer.code(0))
     page.click("#sign-in button[type=submit]")
     page.fill("#in-pin", PIN)
     page.fill("#in-pin2", PIN)
     page.click("#set-pin button[type=submit]")
     page.wait_for_selector("#device-sign-in >> text=Finish sign-in")
-    page.fill("#in-totp", officer.code(0))
+    page.fill("#in-totp", officer.code(1))  # the next code (the server allows one step of drift)
     page.click("#device-sign-in button[type=submit]")
     page.wait_for_selector('[data-form="stop_search"]')  # forms pulled: the first sync ran
     page.evaluate(WAIT_FOR_SERVICE_WORKER)

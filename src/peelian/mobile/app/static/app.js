@@ -14,6 +14,7 @@ const main = document.getElementById("main");
 const memory = {}; // the sign-in in progress: never written anywhere
 const SYNC_EVERY_MS = 60000;
 const LOCK_AFTER_MS = 15 * 60000;
+const REFRESHED_AFTER_SYNC = ["", "#/", "#/briefings", "#/outbox"];
 let lastActivity = Date.now();
 
 async function status() {
@@ -43,7 +44,7 @@ export async function runSync() {
   try {
     const report = await sync.sync();
     await status();
-    if (location.hash === "" || location.hash === "#/") route();
+    if (REFRESHED_AFTER_SYNC.includes(location.hash)) route(); // never a form being filled in
     return report;
   } catch {
     await status(); // the reason is in the status bar; the data stays on the device

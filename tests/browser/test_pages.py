@@ -1,0 +1,177 @@
+"""The officer app's other pages in Chromium: review outcomes, notebook, briefings, fingerprint
+search, and a forged receipt that must not free the outbox."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from peelian.auth.models import User
+from peelian.core.audit import Actor
+from peelian.mobile.models import NotebookEntry, Submission
+from peelian.mobile.review import service as review
+from peelian.mobile.schemas import BriefingCreate, ReviewDecision
+from tests.browser.pwa import dump_indexeddb, first_use, seed_officer, unsent
+from tests.mobile.live import LiveServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+
+def _incident(page: Any, summary: str) -> None:
+    page.click('[data-form="incident"]')
+    page.fill('[data-field="/data/occurred_at"] input', "2026-11-29T08:05")
+    page.fill('[data-field="/data/location"] input', "Friar Gate")
+    page.check('[data-field="/data/incident_type"] input[value="theft"]')
+    page.fill('[data-field="/data/priority"] input', "2")
+    page.fill('[data-field="/data/summary"] input', summary)
+    page.click('[data-add="/data/people"]')
+    page.check('[data-field="/data/people/0/person_role"] input[value="victim"]')
+    page.fill('[data-field="/data/people/0/person_description"] input', "Shop manager")
+    page.set_input_files(
+        '[data-field="/data/photo"] input[type=file]',
+        files=[{"name": "scene.png", "mimeType": "image/png", "buffer": b"\x89PNG fake photo"}],
+    )
+    page.wait_for_selector('[data-field="/data/photo"] >> text=Attached:')
+    page.click("#submit-form")
+    page.wait_for_selector("text=Submitted.")
+
+
+def _rows(server: LiveServer, username: str, model: Any) -> list[Any]:
+    with server.session() as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+        column = model.officer_id
+        return list(session.scalars(select(model).where(column == user.id)))
+
+
+class TestReviewOutcome:
+    def test_returned_submission_reopens_as_a_correcting_draft(
+        self, context: Any, app_server: LiveServer
+    ) -> None:
+        officer = seed_officer(app_server)
+        page = context.new_page()
+        first_use(page, app_server, officer)
+        _incident(page, "Bike taken from the rack outside")
+        unsent(page, 0)
+        page.wait_for_selector("#files:empty", state="attached")  # the photo was uploaded
+        [sent] = _rows(app_server, officer.username, Submission)
+        assert sent.status.value == "submitted"
+        victim = {"person_role": "victim", "person_description": "Shop manager"}
+        assert sent.data["people"] == [victim]
+        assert sent.data["urgent"] == "yes"  # the calculation, recomputed by the server
+        with app_server.db.unit_of_work() as session:
+            review.decide(
+                session,
+                actor=Actor.system("test"),
+                submission_id=sent.id,
+                decision=ReviewDecision(decision="return", comments="Add the bike's frame number"),
+            )
+        page.click("#sync-now")
+        page.wait_for_selector("#returned >> text=Add the bike's frame number")
+        page.click("text=Reopen and correct")
+        page.wait_for_selector("text=This corrects a returned submission.")
+        summary = page.locator('[data-field="/data/summary"] input')
+        assert summary.input_value() == "Bike taken from the rack outside"
+        summary.fill("Bike taken from the rack outside; frame number WTU123")
+        page.click("#submit-form")
+        page.wait_for_selector("text=Submitted.")
+        unsent(page, 0)
+        rows = _rows(app_server, officer.username, Submission)
+        assert len(rows) == 2
+        assert {r.replaces for r in rows} == {None, sent.id}
+
+
+class TestNotebook:
+    def test_entry_and_amendment_are_appended_and_shown_together(
+        self, context: Any, app_server: LiveServer
+    ) -> None:
+        officer = seed_officer(app_server)
+        page = context.new_page()
+        first_use(page, app_server, officer)
+        page.click("#app-nav >> text=Notebook")
+        page.fill("#notebook-add textarea", "14:02 arrived at Friar Gate; spoke to the manager")
+        page.click("#notebook-add button[type=submit]")
+        page.wait_for_selector("text=Entry added.")
+        unsent(page, 0)
+        page.click("#entries li >> text=Amend")
+        page.fill("#notebook-amend input[name=reason]", "Wrong time written")
+        page.fill("#notebook-amend textarea", "14:12 arrived at Friar Gate")
+        page.click("#notebook-amend button[type=submit]")
+        page.wait_for_selector("text=Amendment added.")
+        unsent(page, 0)
+        page.click("text=Load from server")
+        page.wait_for_selector("#entries >> text=reason: Wrong time written")
+        assert page.locator("#entries li").count() == 2
+        entries = sorted(
+            _rows(app_server, officer.username, NotebookEntry), key=lambda e: e.position
+        )
+        assert [e.device_number for e in entries] == [1, 2]
+        assert entries[1].amends == entries[0].id
+
+
+class TestBriefings:
+    def test_team_briefing_arrives_with_a_sync(self, context: Any, app_server: LiveServer) -> None:
+        officer = seed_officer(app_server)
+        page = context.new_page()
+        first_use(page, app_server, officer)
+        with app_server.db.unit_of_work() as session:
+            review.create_briefing(
+                session,
+                actor=Actor.system("test"),
+                briefing_in=BriefingCreate(
+                    team="Response A", title="Cycle thefts", body="Patrol the racks", priority=1
+                ),
+            )
+        page.click("#sync-now")
+        page.click("#app-nav >> text=Briefings")
+        page.wait_for_selector("#briefings >> text=Cycle thefts")
+
+
+class TestFingerprintSearch:
+    def test_offline_search_says_it_needs_signal_and_keeps_nothing(
+        self, context: Any, app_server: LiveServer
+    ) -> None:
+        officer = seed_officer(app_server)
+        page = context.new_page()
+        first_use(page, app_server, officer)
+        before = dump_indexeddb(page)
+        context.set_offline(True)
+        page.click("#app-nav >> text=Fingerprint")
+        page.set_input_files(
+            "#fp-image",
+            files=[{"name": "f.png", "mimeType": "image/png", "buffer": b"PROBE-BYTES-7731"}],
+        )
+        page.fill("#in-offence", "Theft")
+        page.click("#fp-search")
+        page.wait_for_selector("#fp-result >> text=needs signal")
+        assert dump_indexeddb(page) == before
+        assert "PROBE-BYTES" not in json.dumps(before)
+
+
+class TestForgedReceipt:
+    def test_a_receipt_that_does_not_verify_keeps_the_operation(
+        self, context: Any, app_server: LiveServer
+    ) -> None:
+        officer = seed_officer(app_server)
+        page = context.new_page()
+        first_use(page, app_server, officer)
+
+        def forge(route: Any) -> None:
+            response = route.fetch()
+            body = response.json()
+            for receipt in body["receipts"]:
+                receipt["status"] = "duplicate"  # not what the server signed
+            route.fulfill(response=response, json=body)
+
+        page.route("**/api/v1/mobile/sync/push", forge)
+        page.click("#app-nav >> text=Notebook")
+        page.fill("#notebook-add textarea", "Receipt check entry")
+        page.click("#notebook-add button[type=submit]")
+        page.wait_for_selector("#sync-error >> text=not signed by the server")
+        assert page.inner_text("#unsent") == "1"
+        page.unroute("**/api/v1/mobile/sync/push")
+        page.click("#sync-now")
+        unsent(page, 0)  # the same batch again: the server's stored receipt, now verified
+        assert len(_rows(app_server, officer.username, NotebookEntry)) == 1
