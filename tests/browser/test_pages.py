@@ -175,3 +175,70 @@ class TestForgedReceipt:
         page.click("#sync-now")
         unsent(page, 0)  # the same batch again: the server's stored receipt, now verified
         assert len(_rows(app_server, officer.username, NotebookEntry)) == 1
+
+
+class TestWitnessStatement:
+    def test_mg11_signed_on_the_glass_is_bound_to_the_declaration_and_uploaded(
+        self, context: Any, app_server: LiveServer
+    ) -> None:
+        officer = seed_officer(app_server)
+        page = context.new_page()
+        first_use(page, app_server, officer)
+        page.click('[data-form="mg11"]')
+        assert "true to the best of my knowledge" in page.inner_text("#declaration")
+        page.fill('[data-field="/data/witness_name"] input', "Jo Witness")
+        page.check('[data-field="/data/age_band"] input[value="over_18"]')
+        page.fill('[data-field="/data/occupation"] input', "Shop manager")
+        page.fill('[data-field="/data/page_count"] input', "1")
+        page.fill('[data-field="/data/statement"] textarea', "I saw a man take the bicycle.")
+        page.fill('[data-field="/data/signed_at"] input', "2026-11-29T11:00")
+        box = page.locator('[data-field="/data/witness_signature"] canvas').bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + 20, box["y"] + 20)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 120, box["y"] + 50, steps=5)
+        page.mouse.move(box["x"] + 200, box["y"] + 25, steps=5)
+        page.mouse.up()
+        page.click('[data-field="/data/witness_signature"] >> text=Keep signature')
+        page.wait_for_selector('[data-field="/data/witness_signature"] >> text=Signed:')
+        page.check('[data-field="/data/reader_needed"] input[value="no"]')
+        page.fill('[data-field="/data/taken_by"] input', "PC 4321")
+        page.fill('[data-field="/data/dates_to_avoid"] input', "none")
+        for name, value in (("special_measures", "no"), ("consent_share", "yes")):
+            page.check(f'[data-field="/data/{name}"] input[value="{value}"]')
+        page.check('[data-field="/data/willing_to_attend"] input[value="yes"]')
+        page.click("#submit-form")
+        page.wait_for_selector("text=Submitted.")
+        unsent(page, 0)
+        page.wait_for_selector("#files:empty", state="attached")
+        [row] = _rows(app_server, officer.username, Submission)
+        assert row.status.value == "submitted"  # the signature arrived, checksummed
+        assert row.data["witness_signature"].endswith(".png")
+        assert len(row.data["envelope_sha256"]) == 64
+
+
+class TestTokens:
+    def test_an_expired_access_token_is_refreshed_once_and_sync_goes_on(
+        self, context: Any, app_server: LiveServer
+    ) -> None:
+        officer = seed_officer(app_server)
+        page = context.new_page()
+        first_use(page, app_server, officer)
+        before = page.evaluate(
+            """async () => {
+              const s = await import("/app/static/settings.js");
+              const old = s.value("refresh_token");
+              await s.update({ access_token: "expired-or-revoked" });
+              return old;
+            }"""
+        )
+        page.click("#app-nav >> text=Notebook")
+        page.fill("#notebook-add textarea", "Token check entry")
+        page.click("#notebook-add button[type=submit]")
+        page.wait_for_selector("text=Entry added.")
+        unsent(page, 0)
+        after = page.evaluate(
+            'async () => (await import("/app/static/settings.js")).value("refresh_token")'
+        )
+        assert after != before  # rotated, and the new pair is kept (encrypted)
+        assert len(_rows(app_server, officer.username, NotebookEntry)) == 1
