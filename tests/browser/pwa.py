@@ -55,10 +55,15 @@ def first_use(page: Any, server: LiveServer, officer: Officer) -> None:
 WAIT_FOR_SERVICE_WORKER = (HERE / "wait_for_service_worker.js").read_text()
 
 
+def expect(target: Any) -> Any:
+    """Playwright's retrying assertions (imported late: without Playwright the tests skip)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
 def unsent(page: Any, count: int) -> None:
     """Wait until the status bar shows this many unsent operations."""
-    from playwright.sync_api import expect  # imported late: the tests skip without Playwright
-
     expect(page.locator("#unsent")).to_have_text(str(count), timeout=30_000)
 
 

@@ -14,7 +14,7 @@ from peelian.auth.models import User
 from peelian.core.audit import Actor
 from peelian.mobile.forms import service as forms
 from peelian.mobile.models import Submission
-from tests.browser.pwa import dump_indexeddb, first_use, seed_officer, unlock, unsent
+from tests.browser.pwa import dump_indexeddb, expect, first_use, seed_officer, unlock, unsent
 from tests.mobile.live import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -62,16 +62,15 @@ class TestOfflineCapture:
 
         # Relevance: a no-suspicion power hides the grounds and asks for the authorisation.
         page.check('[data-field="/data/power"] input[value="cjpoa_s60"]')
-        assert _field(page, "grounds").is_hidden()
-        assert _field(page, "authorisation").is_visible()
+        expect(_field(page, "grounds")).to_be_hidden()
+        expect(_field(page, "authorisation")).to_be_visible()
         page.check('[data-field="/data/power"] input[value="mda_s23"]')
-        assert _field(page, "grounds").is_visible()
-        assert _field(page, "outcome_linked").is_hidden()  # not asked when the outcome is NFA
+        expect(_field(page, "grounds")).to_be_visible()
+        expect(_field(page, "outcome_linked")).to_be_hidden()  # not asked when the outcome is NFA
 
         # A constraint with its message: the legal grounds must be explained in full.
         page.click("#submit-form")
-        summary = page.locator("#error-summary")
-        assert "Explain the grounds in full" in summary.inner_text()
+        expect(page.locator("#error-summary")).to_contain_text("Explain the grounds in full")
         page.fill(
             '[data-field="/data/grounds"] input',
             "Smelt strongly of cannabis; seen passing small packages",
@@ -84,18 +83,19 @@ class TestOfflineCapture:
         unlock(page)
         assert page.input_value('[data-field="/data/person_name"] input') == f"Ada {surname}"
         page.click("#app-nav >> text=Home")
+        page.wait_for_selector("#drafts li")
         draft = page.locator("#drafts li")
         assert draft.count() == 1
         draft.locator("a").click()
         assert page.input_value('[data-field="/data/grounds"] input').startswith("Smelt strongly")
         page.click("#submit-form")
         page.wait_for_selector("text=It will be sent when there is signal")
-        assert page.inner_text("#unsent") == "1"
+        unsent(page, 1)
 
         # And again with the submission in the outbox.
         page.reload()
         unlock(page)
-        assert page.inner_text("#unsent") == "1"
+        unsent(page, 1)
         assert _submissions(app_server, officer.username) == []
 
         # Nothing readable at rest: no entered value anywhere in IndexedDB.
@@ -105,6 +105,9 @@ class TestOfflineCapture:
         assert "Corn Market" not in text
         assert {k[0] for k, _ in dump["records"]} >= {"outbox", "settings"}
         assert sorted(k for k, _ in dump["keys"]) == ["device-key", "vault"]
+        vault = dict(dump["keys"])["vault"]
+        assert vault["iterations"] >= 310_000
+        assert len(vault["salt"]) == 16
         device_key = dict(dump["keys"])["device-key"]
         assert device_key["privateKey"] == "[CryptoKey private false]"
 
@@ -146,7 +149,7 @@ class TestRefusal:
             forms.retire(session, actor=Actor.system("test"), form_id="vehicle_stop", version="1")
         context.set_offline(False)
         page.wait_for_selector("#held >> text=need you")
-        assert page.inner_text("#unsent") == "1"
+        unsent(page, 1)
         page.click("#app-nav >> text=Outbox")
         refusal = page.locator("#outbox .app-refusal")
         assert "retired" in refusal.inner_text()

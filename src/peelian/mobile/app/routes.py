@@ -39,6 +39,13 @@ SHELL_ASSETS = (
 )
 
 
+def _shell_asset(url: str) -> Path:
+    """Where a shared GOV.UK asset lives (served by the /static and /assets mounts)."""
+    if url.startswith("/assets/"):
+        return GOVUK / "assets" / url.removeprefix("/assets/")
+    return GOVUK / url.removeprefix("/static/govuk/")
+
+
 @cache
 def _files() -> tuple[tuple[str, ...], str]:
     """The app's cacheable URLs and a version hash over their bytes (computed once)."""
@@ -51,7 +58,7 @@ def _files() -> tuple[tuple[str, ...], str]:
     for name in ["index.html", "sw.js", *names]:
         digest.update(name.encode() + b"\0" + (STATIC / name).read_bytes())
     for url in SHELL_ASSETS:
-        digest.update(url.encode())
+        digest.update(url.encode() + b"\0" + _shell_asset(url).read_bytes())
     urls = ("/app/", "/app/manifest.webmanifest", *(f"/app/static/{n}" for n in names))
     return (*urls, *SHELL_ASSETS), digest.hexdigest()[:16]
 

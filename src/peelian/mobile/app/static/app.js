@@ -171,6 +171,7 @@ function showUnlock(message) {
 }
 
 export async function lock() {
+  if (!(await vault.exists())) return; // nothing to lock before the PIN is set
   vault.lock();
   settings.forget();
   await status();
