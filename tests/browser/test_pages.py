@@ -14,7 +14,13 @@ from peelian.core.audit import Actor
 from peelian.mobile.models import NotebookEntry, Submission
 from peelian.mobile.review import service as review
 from peelian.mobile.schemas import BriefingCreate, ReviewDecision
-from tests.browser.pwa import dump_indexeddb, first_use, seed_officer, unsent
+from tests.browser.pwa import (
+    WAIT_FOR_SERVICE_WORKER,
+    dump_indexeddb,
+    first_use,
+    seed_officer,
+    unsent,
+)
 from tests.mobile.live import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -242,3 +248,32 @@ class TestTokens:
         )
         assert after != before  # rotated, and the new pair is kept (encrypted)
         assert len(_rows(app_server, officer.username, NotebookEntry)) == 1
+
+
+class TestInstallable:
+    def test_app_opens_offline_from_one_versioned_cache_and_drops_old_ones(
+        self, context: Any, app_server: LiveServer
+    ) -> None:
+        page = context.new_page()
+        page.goto(app_server.url + "/app/")
+        page.evaluate(WAIT_FOR_SERVICE_WORKER)
+        version = page.evaluate(
+            """async () => {
+              await caches.open("peelian-app-0000stale");
+              const registrations = await navigator.serviceWorker.getRegistrations();
+              for (const r of registrations) await r.unregister();
+              const text = await (await fetch("/app/sw.js")).text();
+              return text.match(/const VERSION = "([0-9a-f]+)"/)[1];
+            }"""
+        )
+        page.reload()
+        page.evaluate(WAIT_FOR_SERVICE_WORKER)
+        expect_keys = page.evaluate("async () => (await caches.keys()).sort()")
+        assert expect_keys == [f"peelian-app-{version}"]
+        context.set_offline(True)
+        response = page.reload()
+        assert response is not None
+        assert response.from_service_worker
+        page.wait_for_selector("#sign-in")
+        header = "getComputedStyle(document.querySelector('.govuk-header')).backgroundColor"
+        assert page.evaluate(header) == "rgb(29, 112, 184)"  # GOV.UK styles, from the cache
