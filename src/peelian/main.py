@@ -23,6 +23,7 @@ from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import create_database
 from peelian.core.storage import open_blob_store
+from peelian.mobile.app import routes as mobile_app_routes
 from peelian.mobile.forms import routes as mobile_forms_routes
 from peelian.mobile.notebook import routes as mobile_notebook_routes
 from peelian.mobile.review import pages as mobile_review_pages
@@ -54,6 +55,7 @@ MOBILE_ROUTERS = (
     mobile_notebook_routes,
     mobile_review_routes,
     mobile_review_pages,
+    mobile_app_routes,
 )
 STATIC = Path(__file__).resolve().parent / "web" / "static"
 
