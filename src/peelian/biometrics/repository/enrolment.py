@@ -20,6 +20,7 @@ __all__ = [
     "add_change",
     "changes_since",
     "delete_enrolment",
+    "delete_fingers",
     "enrolment_of",
     "finger_of",
     "fingers_of",
@@ -88,9 +89,14 @@ def iter_templates(session: Session, *, batch: int = 2000) -> Iterator[list[Row]
         after = (rows[-1][0], rows[-1][1])
 
 
-def delete_enrolment(session: Session, enrolment: Enrolment) -> None:
-    """Delete an enrolment and its fingers (templates go with the rows)."""
+def delete_fingers(session: Session, enrolment: Enrolment) -> None:
+    """Delete an enrolment's fingers (templates go with the rows) before a new set is added."""
     session.execute(delete(EnrolmentFinger).where(EnrolmentFinger.enrolment_id == enrolment.id))
+
+
+def delete_enrolment(session: Session, enrolment: Enrolment) -> None:
+    """Delete an enrolment and its fingers."""
+    delete_fingers(session, enrolment)
     session.delete(enrolment)
     session.flush()
 
