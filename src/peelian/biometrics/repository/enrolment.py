@@ -19,6 +19,7 @@ from peelian.biometrics.models.enrolment import (
 __all__ = [
     "add_change",
     "changes_since",
+    "count_enrolments",
     "delete_enrolment",
     "delete_fingers",
     "enrolment_of",
@@ -37,6 +38,11 @@ HEAD_ID = 1
 def enrolment_of(session: Session, person_id: uuid.UUID) -> Enrolment | None:
     """The current enrolment of a person, if any."""
     return session.scalars(select(Enrolment).where(Enrolment.person_id == person_id)).first()
+
+
+def count_enrolments(session: Session) -> int:
+    """How many people have prints enrolled."""
+    return int(session.scalar(select(func.count()).select_from(Enrolment)) or 0)
 
 
 def fingers_of(session: Session, person_id: uuid.UUID) -> list[EnrolmentFinger]:

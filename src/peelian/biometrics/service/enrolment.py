@@ -30,10 +30,12 @@ from peelian.biometrics.models.enrolment import (
 from peelian.biometrics.repository import enrolment as repo
 from peelian.biometrics.service import gallery
 from peelian.biometrics.service._capture import (
+    FINGER_NAMES,
     Accepted,
     FingerImageIn,
     accept_all,
     check_positions,
+    png_of,
 )
 from peelian.biometrics.service._unit import on_commit
 from peelian.core import audit
@@ -44,6 +46,7 @@ from peelian.core.time import utcnow
 from peelian.records.service import people
 
 __all__ = [
+    "FINGER_NAMES",
     "PERSON_ID_FIELD",
     "EnrolledFinger",
     "EnrolmentView",
@@ -51,7 +54,9 @@ __all__ = [
     "enrol_images",
     "enrol_templates",
     "enrol_transaction",
+    "enrolled_count",
     "enrolled_finger",
+    "png_of",
     "read_enrolment",
     "unenrol",
 ]
@@ -174,6 +179,11 @@ def enrol_templates(
     """Enrol templates made without images (synthetic demo and benchmark data only)."""
     check_positions(list(templates))
     _person(session, person_id, "/person_id")
+    for pos, t in templates.items():
+        try:
+            formats.serialize(t)
+        except ValueError as exc:
+            raise InvalidInput(f"finger {pos}: {exc}") from None
     accepted = [Accepted(pos, t, None) for pos, t in sorted(templates.items())]
     return _store(
         session, actor, None, holder, person_id, accepted, EnrolmentSource.SYNTHETIC, None
@@ -343,6 +353,11 @@ def unenrol(
     )
     unused = [sha for sha in images if not repo.image_in_use(session, sha)]
     on_commit(session, _after(holder, seq, person_id, {}, store, unused))
+
+
+def enrolled_count(session: Session) -> int:
+    """How many people have prints enrolled (no personal data: a count)."""
+    return repo.count_enrolments(session)
 
 
 def enrolled_finger(
