@@ -1,7 +1,7 @@
 """The demo's fingerprints: a synthetic enrolled population linked to demo people, and probe files.
 
-Sixteen people (by default) are enrolled from rendered synthetic prints (right and left index, through
-the real extraction and quality gate, images kept for examiners); a few hundred more get
+Sixteen people (by default) are enrolled from rendered synthetic prints (right and left index,
+through the real extraction and quality gate, images kept for examiners); a few hundred more get
 templates drawn directly (no images: fast). Probe files are *other* impressions of the same
 synthetic fingers, written as PNG to ``var/demo/probes/``: one set for a RED person (a current
 failed-to-appear warrant is put on their record), one for an AMBER person (a violence warning
@@ -127,18 +127,19 @@ def _write_probes(out: Path, band: str, masters: dict[int, synthesis.MasterPrint
 
 def enrol_demo_population(state: AppState, *, image_people: int, template_people: int) -> None:
     """Enrol the demo population and write the probes (once; later runs only print them)."""
+    # The first people are enrolled; RED and AMBER are picked after them, among people with
+    # nothing current on their record, so their flags are the ones this demo puts there.
+    need = max(image_people - 2, 0) + template_people
     with state.db.sessionmaker() as session:
         if enrolment.enrolled_count(session) > 0:
             return
-        ids = records_seed.person_ids(session, limit=image_people + template_people + 40)
-    if len(ids) < image_people + 4 or image_people < 2:
+        ids = records_seed.person_ids(session, limit=need + 40)
+    if image_people < 2 or len(ids) < need + 2:
         console.print("Too few demo people for the fingerprint demo; skipped.")
         return
-    red, amber = _flag_subjects(state, ids[image_people:])
+    red, amber = _flag_subjects(state, ids[need:])
     rendered = [red, amber, *ids[: image_people - 2]]
-    templated = [
-        p for p in ids[image_people - 2 : image_people + template_people] if p not in (red, amber)
-    ]
+    templated = ids[image_people - 2 : need]
     out = probes_dir(state.settings.var_dir)
     out.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {}
