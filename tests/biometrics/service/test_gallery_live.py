@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sqlalchemy.orm import Session
+from tests.conftest import TEST_SECRET
 from tests.fixtures.records import make_person
 
 from conftest import synthetic_templates
@@ -16,7 +18,11 @@ from peelian.biometrics.gallery import GalleryIndex, ShardedGalleryIndex
 from peelian.biometrics.gallery import synthetic as syn
 from peelian.biometrics.service import enrolment, gallery
 from peelian.biometrics.service.gallery import GalleryHolder, GalleryLoading
+from peelian.config import load_settings
 from peelian.core.audit import Actor
+from peelian.core.db import create_database
+from peelian.core.db.migrate import upgrade
+from peelian.main import create_app
 from peelian.web.state import AppState
 
 ACTOR = Actor.system("test")
@@ -159,3 +165,33 @@ class TestShardedGallery:
             assert _found(holder, 13) == people[3]
         finally:
             holder.index.close()  # type: ignore[union-attr]
+
+
+@pytest.mark.db
+class TestStartUp:
+    def test_the_app_loads_the_gallery_from_the_database_at_start_up(
+        self, fresh_database_url: Callable[[str], str], tmp_path: Path
+    ) -> None:
+        url = fresh_database_url("biostart")
+        db = create_database(url)
+        upgrade(db.engine)
+        with db.unit_of_work() as session:
+            person = _enrol(session, None, 21)
+        db.dispose()
+        settings = load_settings(
+            secret_key=TEST_SECRET,
+            env="development",
+            database_url=url.replace("postgresql+psycopg://", "postgresql://"),
+            var_dir=tmp_path / "var",
+            storage_url=str(tmp_path / "blobs"),
+            huey_immediate=True,
+        )
+        app = create_app(settings)
+        state: AppState = app.state.peelian
+        holder = gallery.gallery_for(state)
+        try:
+            assert holder.loaded.wait(60)
+            assert len(holder.index) == 2
+            assert _found(holder, 21) == person
+        finally:
+            state.db.dispose()
