@@ -209,6 +209,19 @@ def _put_images(
     return shas, new
 
 
+def _current(session: Session, person_id: uuid.UUID) -> tuple[Enrolment, AuditAction, set[str]]:
+    """The person's enrolment emptied of its fingers (or a new one), and its old image blobs."""
+    enrolment = repo.enrolment_of(session, person_id)
+    if enrolment is None:
+        enrolment = Enrolment(person_id=person_id, version=1)
+        session.add(enrolment)
+        return enrolment, AuditAction.CREATE, set()
+    old = {f.image_sha256 for f in repo.fingers_of(session, person_id) if f.image_sha256}
+    repo.delete_fingers(session, enrolment)
+    enrolment.version += 1
+    return enrolment, AuditAction.UPDATE, old
+
+
 def _store(
     session: Session,
     actor: Actor,
@@ -219,17 +232,7 @@ def _store(
     source: EnrolmentSource,
     control_number: str | None,
 ) -> EnrolmentView:
-    enrolment = repo.enrolment_of(session, person_id)
-    old_images: set[str] = set()
-    if enrolment is None:
-        enrolment = Enrolment(person_id=person_id, version=1)
-        session.add(enrolment)
-        action = AuditAction.CREATE
-    else:
-        old_images = {f.image_sha256 for f in repo.fingers_of(session, person_id) if f.image_sha256}
-        repo.delete_fingers(session, enrolment)
-        enrolment.version += 1
-        action = AuditAction.UPDATE
+    enrolment, action, old_images = _current(session, person_id)
     enrolment.source = source
     enrolment.control_number = control_number
     enrolment.finger_count = len(accepted)
