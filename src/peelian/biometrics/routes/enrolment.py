@@ -22,6 +22,34 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1/biometrics/enrolments", tags=["biometrics"])
 Enroller = Annotated[Principal, Depends(require(Permission.BIO_ENROL))]
 _FINGER_FIELD = re.compile(r"^finger_(\d{1,3})$")
+# The bodies are read by dependencies (field names carry the finger code), so describe them here.
+_MULTIPART_DOC: dict[str, object] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["person_id"],
+                    "properties": {
+                        "person_id": {"type": "string", "format": "uuid"},
+                        "ppi": {"type": "number", "description": "default: the file's, else 500"},
+                        **{
+                            f"finger_{n}": {"type": "string", "format": "binary"}
+                            for n in range(1, 11)
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+_AN2_DOC: dict[str, object] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 @dataclass(frozen=True)
@@ -104,7 +132,7 @@ def _read(view: enrolment.EnrolmentView) -> EnrolmentRead:
     )
 
 
-@router.post("", response_model=EnrolmentRead, status_code=201)
+@router.post("", response_model=EnrolmentRead, status_code=201, openapi_extra=_MULTIPART_DOC)
 def enrol_images(
     session: DbSession,
     state: State,
@@ -123,7 +151,7 @@ def enrol_images(
     return _read(view)
 
 
-@router.post("/ansi-nist", response_model=EnrolmentRead, status_code=201)
+@router.post("/ansi-nist", response_model=EnrolmentRead, status_code=201, openapi_extra=_AN2_DOC)
 def enrol_transaction(
     session: DbSession,
     state: State,
