@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.conftest import TEST_SECRET
 from tests.fixtures.records import make_person
@@ -23,6 +25,7 @@ from peelian.core.audit import Actor
 from peelian.core.db import create_database
 from peelian.core.db.migrate import upgrade
 from peelian.main import create_app
+from peelian.web.problems import install_problem_handlers
 from peelian.web.state import AppState
 
 ACTOR = Actor.system("test")
@@ -195,3 +198,19 @@ class TestStartUp:
             assert _found(holder, 21) == person
         finally:
             state.db.dispose()
+
+
+def test_gallery_loading_reaches_the_client_as_a_503_problem() -> None:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get("/api/v1/probe")
+    def search() -> None:
+        raise GalleryLoading("the fingerprint gallery is still loading; try again in a few seconds")
+
+    with TestClient(app) as client:
+        res = client.get("/api/v1/probe")
+    assert res.status_code == 503
+    assert res.headers["content-type"] == "application/problem+json"
+    assert res.json()["title"] == "Gallery loading"
+    assert res.json()["type"].endswith("/gallery-loading")
