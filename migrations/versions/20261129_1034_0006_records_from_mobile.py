@@ -15,7 +15,7 @@ from peelian.core.db.base import UTCDateTime
 
 revision: str = "0006_records_from_mobile"
 # Follows the mobile migration on this branch; the lead re-chains it at merge.
-down_revision: str | None = "0004"
+down_revision: str | None = "0005_biometric_enrolment"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

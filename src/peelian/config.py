@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     huey_immediate: bool = False
     mobile_max_attachment_bytes: int = Field(default=100 * 1024 * 1024, ge=1024)
+    # 0: the whole fingerprint gallery in each process; N > 0: N Ray actors on a local cluster.
+    bio_gallery_shards: int = Field(default=0, ge=0, le=64)
 
     @field_validator("database_url")
     @classmethod
