@@ -62,6 +62,8 @@ STFT_BLOCK: Final = 48
 """Side of the overlapping analysis blocks."""
 STFT_STEP: Final = 16
 """Distance between block centres (half a block, so that Hann windows overlap-add evenly)."""
+STFT_CHUNK: Final = 32
+"""Blocks transformed at a time (speed only: small enough to stay in the processor cache)."""
 MIN_RIDGE_PERIOD: Final = 5.0
 MAX_RIDGE_PERIOD: Final = 15.0
 DEFAULT_RIDGE_PERIOD: Final = 9.0
