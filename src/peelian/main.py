@@ -19,6 +19,9 @@ from peelian.accountability import routes as accountability_routes
 from peelian.accountability import tasks as accountability_tasks
 from peelian.auth import pages as auth_pages
 from peelian.auth import routes as auth_routes
+from peelian.biometrics import pages as biometrics_pages
+from peelian.biometrics.routes import review as biometrics_review_routes
+from peelian.biometrics.routes import search as biometrics_search_routes
 from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import create_database
@@ -119,6 +122,9 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         accountability_pages,
         records_routes,
         records_pages,
+        biometrics_search_routes,
+        biometrics_review_routes,
+        biometrics_pages,
     ):
         app.include_router(module.router)
     for module in MOBILE_ROUTERS:
