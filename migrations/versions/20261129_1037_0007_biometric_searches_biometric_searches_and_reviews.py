@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 from peelian.core.db.base import UTCDateTime
 
 revision: str = "0007_biometric_searches"

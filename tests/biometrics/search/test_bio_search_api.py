@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-
-from peelian.auth.models import Role
-from peelian.biometrics.models.search import BioSearch
-from peelian.core.audit.models import AuditEvent
-from tests.biometrics.search.conftest import (
+from tests.fixtures.auth import auth_header, make_user, token_for
+from tests.fixtures.biometrics_search import (
     Population,
     ScanPair,
     noise_png,
     search_body,
     template_fingers,
 )
-from tests.fixtures.auth import auth_header, make_user, token_for
 from tests.fixtures.mobile import officer_device
+
+from peelian.auth.models import Role
+from peelian.biometrics.models.search import BioSearch
+from peelian.core.audit.models import AuditEvent
 
 URL = "/api/v1/biometrics/searches"
 
@@ -102,7 +103,8 @@ class TestOutcomes:
         from peelian.biometrics.service.gallery import gallery_for
 
         enrolled = engine.extract(scan_pair.enrol_png, finger_position=2)
-        gallery_for(population.state).index.add(EnrolmentKey(population.green.person_id, 3), enrolled)
+        index = gallery_for(population.state).index
+        index.add(EnrolmentKey(population.green.person_id, 3), enrolled)
         dev = officer_device(db_session)
         finger = {"position": 3, "image_b64": base64.b64encode(scan_pair.probe_png).decode()}
         res = client.post(URL, json=search_body([finger]), headers=dev.headers)
@@ -184,7 +186,8 @@ class TestBadInput:
         dev = officer_device(db_session)
         body = search_body(template_fingers(population.red.probe(1)))
         del body["reason"]
-        assert self._refused(client, db_session, body, dev.headers)["detail"] == "/reason is required"
+        problem = self._refused(client, db_session, body, dev.headers)
+        assert problem["detail"] == "/reason is required"
 
     def test_a_missing_offence_and_an_unknown_power_are_named(
         self, client: TestClient, db_session: Session, population: Population
@@ -192,7 +195,8 @@ class TestBadInput:
         dev = officer_device(db_session)
         body = search_body(template_fingers(population.red.probe(1)), power="stop-and-account")
         del body["offence"]
-        fields = {e["field"] for e in self._refused(client, db_session, body, dev.headers)["errors"]}  # type: ignore[union-attr]
+        problem = self._refused(client, db_session, body, dev.headers)
+        fields = {e["field"] for e in problem["errors"]}  # type: ignore[attr-defined]
         assert {"/power", "/offence"} <= fields
 
     def test_a_finger_code_outside_1_to_10_is_refused(
@@ -228,7 +232,8 @@ class TestBadInput:
         finger = {"position": 2, "image_b64": base64.b64encode(noise_png()).decode()}
         problem = self._refused(client, db_session, search_body([finger]), dev.headers)
         assert problem["type"].endswith("/probe-unusable")  # type: ignore[union-attr]
-        assert str(problem["detail"]).startswith("/fingers/0/image_b64: is not a usable fingerprint")
+        detail = str(problem["detail"])
+        assert detail.startswith("/fingers/0/image_b64: is not a usable fingerprint")
 
     def test_bad_base64_and_a_corrupt_template_are_refused(
         self, client: TestClient, db_session: Session, population: Population
@@ -266,6 +271,7 @@ class TestAudit:
         assert event.detail["location"] == [52.92, -1.47]
         dumped = json.dumps(event.detail) + (event.purpose or "")
         assert all(str(f["template_b64"])[:40] not in dumped for f in fingers)
-        row = db_session.get(BioSearch, __import__("uuid").UUID(made["search_id"]))
-        assert row is not None and row.person_id == population.red.person_id
+        row = db_session.get(BioSearch, uuid.UUID(made["search_id"]))
+        assert row is not None
+        assert row.person_id == population.red.person_id
         assert row.finger_positions == [2, 7]
