@@ -23,6 +23,7 @@ from peelian.biometrics.pages._multipart import FormError, MemoryForm, parse_for
 from peelian.biometrics.schemas.search import POWERS, REASONS, SearchCreate, SearchRead
 from peelian.biometrics.service import search
 from peelian.biometrics.service.gallery import gallery_for
+from peelian.biometrics.service.probe import ProbeUnusable
 from peelian.biometrics.service.probe_cache import probe_cache_for
 from peelian.core.errors import Forbidden, PeelianError
 from peelian.web.deps import DbSession, State, get_state
@@ -145,7 +146,7 @@ async def run_search_page(
                 gallery=gallery_for(state), cache=probe_cache_for(state),
                 review_ttl_s=state.settings.bio_review_ttl_s,
             )  # fmt: skip
-        except search.ProbeUnusable as exc:
+        except ProbeUnusable as exc:
             errors = _probe_errors(exc)
         del search_in
     status = 400 if errors and request.headers.get("hx-request") != "true" else 200

@@ -53,7 +53,9 @@ class HeldProbe:
 def wipe(fingers: tuple[ProbeFinger, ...] | list[ProbeFinger]) -> None:
     """Overwrite a probe's arrays with zeros (best effort: Python may hold other copies)."""
     for f in fingers:
-        arrays = [f.template.x, f.template.y, f.template.angle, f.template.kind, f.image]
+        arrays: list[npt.NDArray[np.generic] | None] = [
+            f.template.x, f.template.y, f.template.angle, f.template.kind, f.image,
+        ]  # fmt: skip
         for arr in arrays:
             if arr is not None and arr.flags.writeable:
                 arr.fill(0)

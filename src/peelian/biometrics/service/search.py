@@ -27,49 +27,42 @@ a log or a temporary file; errors name the finger, never echo its bytes.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import dataclasses
 import math
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from peelian.auth.models import Role
 from peelian.auth.permissions import Permission, has_permission
 from peelian.biometrics import engine
-from peelian.biometrics.engine import formats
 from peelian.biometrics.gallery import Candidate
 from peelian.biometrics.models.search import BioReview, BioSearch, Outcome, ReviewStatus
 from peelian.biometrics.schemas.search import (
     POWERS,
     REASONS,
     CandidateRead,
-    FingerIn,
     PersonBrief,
     ReviewBrief,
     SearchCreate,
     SearchRead,
 )
 from peelian.biometrics.service.gallery import GalleryHolder
-from peelian.biometrics.service.probe_cache import ProbeCache, ProbeFinger, wipe
+from peelian.biometrics.service.probe import decode_probe
+from peelian.biometrics.service.probe_cache import ProbeCache, wipe
 from peelian.biometrics.service.review import expire_due, review_of_search
 from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
-from peelian.core.errors import FieldError, InvalidInput, NotFound, Unauthorized
+from peelian.core.errors import NotFound, Unauthorized
 from peelian.core.ids import uuid7
 from peelian.core.time import as_utc, utcnow
 from peelian.records.checks import Colour
 from peelian.records.service.check import PersonCheck, check_person
 
 __all__ = [
-    "MIN_PROBE_QUALITY",
     "DeviceRequired",
-    "ProbeUnusable",
     "Searcher",
     "Thresholds",
     "read_search",
@@ -78,8 +71,6 @@ __all__ = [
     "view_of",
 ]
 
-MIN_PROBE_QUALITY = 20
-"""Probe fingers below this image quality (0-100) are refused with a recapture prompt."""
 TOP = 10
 IDENTIFIED_MARGIN, IDENTIFIED_FLOOR = 50.0, 60.0
 POSSIBLE_MARGIN, POSSIBLE_FLOOR = 30.0, 40.0
@@ -89,12 +80,6 @@ class DeviceRequired(Unauthorized):
     """Officers search from a registered device with a device-bound token."""
 
     slug = "device-required"
-
-
-class ProbeUnusable(InvalidInput):
-    """A probe finger is not a usable fingerprint (or not one at all)."""
-
-    slug = "probe-unusable"
 
 
 @dataclass(frozen=True)
@@ -130,72 +115,6 @@ def thresholds(gallery_fingers: int) -> Thresholds:
         identified=max(IDENTIFIED_FLOOR, log_n + IDENTIFIED_MARGIN),
         possible=max(POSSIBLE_FLOOR, log_n + POSSIBLE_MARGIN),
     )
-
-
-# --- probe decoding (memory only) -----------------------------------------------------------
-def _unusable(field: str, message: str) -> ProbeUnusable:
-    return ProbeUnusable(f"{field}: {message}", errors=[FieldError(field, message)])
-
-
-def _b64(value: str, field: str) -> bytes:
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise _unusable(field, "is not valid base64") from None
-
-
-def _from_template(finger: FingerIn, field: str) -> engine.Template:
-    data = _b64(finger.template_b64 or "", field + "/template_b64")
-    try:
-        if finger.template_format == "native":
-            views = [formats.deserialize(data)]
-        elif finger.template_format == "ansi378":
-            views = formats.from_ansi378(data)
-        else:
-            views = formats.from_iso19794_2(data)
-    except formats.TemplateFormatError as exc:
-        raise _unusable(field + "/template_b64", f"is not a valid template: {exc}") from None
-    finally:
-        del data
-    same = [v for v in views if v.finger_position == finger.position]
-    template = (same or views)[0]
-    if len(template) == 0:
-        raise _unusable(field, "the template holds no minutiae; recapture the finger")
-    return dataclasses.replace(template, finger_position=finger.position)
-
-
-def _from_image(finger: FingerIn, field: str) -> ProbeFinger:
-    data = _b64(finger.image_b64 or "", field + "/image_b64")
-    try:
-        grey = np.array(engine.load_image(data, ppi=finger.ppi))  # a writable copy to wipe
-        template = engine.extract(grey, finger_position=finger.position)
-    except engine.EngineError as exc:
-        raise _unusable(field + "/image_b64", f"is not a usable fingerprint: {exc}") from None
-    finally:
-        del data
-    if template.image_quality < MIN_PROBE_QUALITY:
-        raise _unusable(
-            field + "/image_b64",
-            f"image quality {template.image_quality} is below {MIN_PROBE_QUALITY}; "
-            "recapture the finger",
-        )
-    return ProbeFinger(finger.position, template, grey)
-
-
-def decode_probe(search_in: SearchCreate) -> list[ProbeFinger]:
-    """The probe fingers as templates (and 500 ppi images), in memory; refuses unusable ones."""
-    out: list[ProbeFinger] = []
-    try:
-        for i, finger in enumerate(search_in.fingers):
-            field = f"/fingers/{i}"
-            if finger.image_b64 is not None:
-                out.append(_from_image(finger, field))
-            else:
-                out.append(ProbeFinger(finger.position, _from_template(finger, field), None))
-    except ProbeUnusable:
-        wipe(out)
-        raise
-    return out
 
 
 # --- the search -----------------------------------------------------------------------------
@@ -350,7 +269,11 @@ def view_of(
         outcome = Outcome.GREEN
         reasons = ["No trace: the examiner rejected the possible match"]
         actions = ["Establish identity by other means"]
-    else:  # expired, or confirmed on a record that no longer exists
+    elif review.status is ReviewStatus.CONFIRMED:  # the confirmed record is no longer held
+        outcome = Outcome.AMBER
+        reasons = ["Match confirmed, but the person's record is no longer available"]
+        actions = ["Contact the bureau before acting; establish identity by other means"]
+    else:
         outcome = Outcome.AMBER
         reasons = ["Not identified: the review expired before an examiner decided"]
         actions = ["The probe was discarded; establish identity by other means"]
