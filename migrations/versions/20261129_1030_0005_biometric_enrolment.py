@@ -28,7 +28,14 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column(
             "source",
-            sa.Enum("images", "ansi-nist", name="enrolmentsource", native_enum=False, length=20),
+            sa.Enum(
+                "images",
+                "ansi-nist",
+                "synthetic",
+                name="enrolmentsource",
+                native_enum=False,
+                length=20,
+            ),
             nullable=False,
         ),
         sa.Column("control_number", sa.String(length=40), nullable=True),

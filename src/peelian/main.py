@@ -20,8 +20,10 @@ from peelian.accountability import tasks as accountability_tasks
 from peelian.auth import pages as auth_pages
 from peelian.auth import routes as auth_routes
 from peelian.biometrics import pages as biometrics_pages
+from peelian.biometrics.routes import enrolment as biometrics_enrolment_routes
 from peelian.biometrics.routes import review as biometrics_review_routes
 from peelian.biometrics.routes import search as biometrics_search_routes
+from peelian.biometrics.service import gallery as biometrics_gallery
 from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import create_database
@@ -122,6 +124,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         accountability_pages,
         records_routes,
         records_pages,
+        biometrics_enrolment_routes,
         biometrics_search_routes,
         biometrics_review_routes,
         biometrics_pages,
@@ -130,6 +133,9 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     for module in MOBILE_ROUTERS:
         app.include_router(module.router)
     _add_platform_routes(app)
+    if settings.env != "test":
+        # Tests share one connection with the app, so there the gallery loads on first search.
+        biometrics_gallery.start_loading(state)
     return app
 
 

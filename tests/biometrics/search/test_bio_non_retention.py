@@ -158,6 +158,7 @@ def test_probes_leave_no_trace(
     marker = f"NONRETENTION-{uuid.uuid4().hex}".encode()
     png = _marked_probe_png(scan_pair, marker)
 
+    gallery_for(state).loaded.set()  # filled below, not by the background load
     with state.db.unit_of_work() as session:
         person = make_person(session, "Rita", "Retained")
         make_flag(session, person, kind="marker", code="violent", review_date="2030-01-01")

@@ -42,6 +42,8 @@ class EnrolmentSource(enum.StrEnum):
 
     IMAGES = "images"
     ANSI_NIST = "ansi-nist"
+    # Demo data: templates drawn directly by the synthetic generator, with no images.
+    SYNTHETIC = "synthetic"
 
 
 class GalleryAction(enum.StrEnum):

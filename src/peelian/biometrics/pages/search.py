@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from peelian.auth.dependencies import SESSION_COOKIE, Principal, csrf_token_for, require
 from peelian.auth.navigation import NavItem, register_nav
@@ -22,11 +23,12 @@ from peelian.auth.permissions import Permission
 from peelian.biometrics.pages._multipart import FormError, MemoryForm, parse_form
 from peelian.biometrics.schemas.search import POWERS, REASONS, SearchCreate, SearchRead
 from peelian.biometrics.service import search
-from peelian.biometrics.service.gallery import gallery_for
+from peelian.biometrics.service.gallery import live_gallery
 from peelian.biometrics.service.probe import ProbeUnusable
 from peelian.biometrics.service.probe_cache import probe_cache_for
 from peelian.core.errors import Forbidden, PeelianError
 from peelian.web.deps import DbSession, State, get_state
+from peelian.web.state import AppState
 from peelian.web.templating import render
 
 __all__ = ["router"]
@@ -124,6 +126,19 @@ def _probe_errors(exc: PeelianError) -> list[dict[str, str]]:
     return out or [{"field": "scan_1", "message": exc.detail}]
 
 
+def _search(
+    session: Session, state: AppState, principal: Principal, search_in: SearchCreate
+) -> SearchRead:
+    return search.run_search(
+        session,
+        searcher=_searcher(principal),
+        search_in=search_in,
+        gallery=live_gallery(session, state),
+        cache=probe_cache_for(state),
+        review_ttl_s=state.settings.bio_review_ttl_s,
+    )
+
+
 @router.post("/biometrics/search", response_class=HTMLResponse)
 async def run_search_page(
     request: Request, session: DbSession, state: State, principal: Searching
@@ -141,11 +156,7 @@ async def run_search_page(
     result: SearchRead | None = None
     if search_in is not None:
         try:
-            result = await run_in_threadpool(
-                search.run_search, session, searcher=_searcher(principal), search_in=search_in,
-                gallery=gallery_for(state), cache=probe_cache_for(state),
-                review_ttl_s=state.settings.bio_review_ttl_s,
-            )  # fmt: skip
+            result = await run_in_threadpool(_search, session, state, principal, search_in)
         except ProbeUnusable as exc:
             errors = _probe_errors(exc)
         del search_in

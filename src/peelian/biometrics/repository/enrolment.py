@@ -19,7 +19,9 @@ from peelian.biometrics.models.enrolment import (
 __all__ = [
     "add_change",
     "changes_since",
+    "count_enrolments",
     "delete_enrolment",
+    "delete_fingers",
     "enrolment_of",
     "finger_of",
     "fingers_of",
@@ -36,6 +38,11 @@ HEAD_ID = 1
 def enrolment_of(session: Session, person_id: uuid.UUID) -> Enrolment | None:
     """The current enrolment of a person, if any."""
     return session.scalars(select(Enrolment).where(Enrolment.person_id == person_id)).first()
+
+
+def count_enrolments(session: Session) -> int:
+    """How many people have prints enrolled."""
+    return int(session.scalar(select(func.count()).select_from(Enrolment)) or 0)
 
 
 def fingers_of(session: Session, person_id: uuid.UUID) -> list[EnrolmentFinger]:
@@ -88,9 +95,14 @@ def iter_templates(session: Session, *, batch: int = 2000) -> Iterator[list[Row]
         after = (rows[-1][0], rows[-1][1])
 
 
-def delete_enrolment(session: Session, enrolment: Enrolment) -> None:
-    """Delete an enrolment and its fingers (templates go with the rows)."""
+def delete_fingers(session: Session, enrolment: Enrolment) -> None:
+    """Delete an enrolment's fingers (templates go with the rows) before a new set is added."""
     session.execute(delete(EnrolmentFinger).where(EnrolmentFinger.enrolment_id == enrolment.id))
+
+
+def delete_enrolment(session: Session, enrolment: Enrolment) -> None:
+    """Delete an enrolment and its fingers."""
+    delete_fingers(session, enrolment)
     session.delete(enrolment)
     session.flush()
 

@@ -12,7 +12,7 @@ from peelian.auth.dependencies import Principal, require
 from peelian.auth.permissions import Permission
 from peelian.biometrics.schemas.search import SearchCreate, SearchRead
 from peelian.biometrics.service import search
-from peelian.biometrics.service.gallery import gallery_for
+from peelian.biometrics.service.gallery import live_gallery
 from peelian.biometrics.service.probe_cache import probe_cache_for
 from peelian.web.deps import DbSession, State
 
@@ -57,7 +57,7 @@ def create_search(
         session,
         searcher=searcher,
         search_in=body,
-        gallery=gallery_for(state),
+        gallery=live_gallery(session, state),
         cache=probe_cache_for(state),
         review_ttl_s=state.settings.bio_review_ttl_s,
     )

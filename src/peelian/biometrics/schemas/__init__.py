@@ -1,1 +1,1 @@
-"""Request and response shapes of the biometrics API."""
+"""Shapes of the biometrics domain on the API, one module per use case."""
