@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from tests.conftest import TEST_SECRET
 from tests.fixtures.auth import make_user
 from tests.fixtures.biometrics_search import (
     Population,
@@ -19,6 +24,7 @@ from peelian.auth.models import Role
 from peelian.biometrics import engine
 from peelian.biometrics.gallery import EnrolmentKey
 from peelian.biometrics.service.gallery import gallery_for
+from peelian.config import Settings, load_settings
 
 HTML = {"accept": "text/html"}
 
@@ -155,3 +161,49 @@ class TestExaminerPages:
         )
         assert res.status_code == 400
         assert "Choose confirm or reject" in res.text
+
+
+class TestResultPolling:
+    def test_the_result_fragment_polls_while_the_examiner_reviews(
+        self, client: TestClient, db_session: Session, population: Population
+    ) -> None:
+        dev = officer_device(db_session)
+        probe = population.possible(population.amber)
+        made = client.post(
+            "/api/v1/biometrics/searches",
+            json=search_body(template_fingers([probe])),
+            headers=dev.headers,
+        ).json()
+        assert made["review"]["status"] == "pending"
+        sign_in(client, db_session, Role.FINGERPRINT_EXAMINER)
+        res = client.get(f"/biometrics/searches/{made['search_id']}", headers=HTML)
+        assert res.status_code == 200
+        assert f'hx-get="/biometrics/searches/{made["search_id"]}"' in res.text
+        assert "Possible match" in res.text
+
+
+class TestExpiredReviewPage:
+    @pytest.fixture
+    def settings(self, tmp_path: Path) -> Settings:
+        return load_settings(
+            secret_key=TEST_SECRET, env="test", var_dir=tmp_path / "var",
+            max_body_bytes=1_048_576, bio_review_ttl_s=0.3,
+        )  # fmt: skip
+
+    def test_an_expired_review_says_the_probe_was_discarded(
+        self, client: TestClient, db_session: Session, population: Population
+    ) -> None:
+        dev = officer_device(db_session)
+        probe = population.possible(population.red)
+        made = client.post(
+            "/api/v1/biometrics/searches",
+            json=search_body(template_fingers([probe])),
+            headers=dev.headers,
+        ).json()
+        time.sleep(0.5)
+        sign_in(client, db_session, Role.FINGERPRINT_EXAMINER)
+        page = client.get(f"/biometrics/reviews/{made['review']['id']}", headers=HTML)
+        assert "expired — probe discarded" in page.text
+        assert 'data-status="expired"' in page.text
+        png = client.get(f"/biometrics/reviews/{made['review']['id']}/fingers/2.png")
+        assert png.status_code == 404
