@@ -128,6 +128,17 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
     ("GET", "/app/manifest.webmanifest"): PUBLIC,
     ("GET", "/app/sw.js"): PUBLIC,
     ("GET", "/app/static/{name:path}"): PUBLIC,
+    ("POST", "/api/v1/biometrics/searches"): P.BIO_SEARCH,
+    ("GET", "/api/v1/biometrics/searches/{search_id}"): P.BIO_SEARCH,
+    ("GET", "/api/v1/biometrics/reviews"): P.BIO_REVIEW,
+    ("POST", "/api/v1/biometrics/reviews/{review_id}/decision"): P.BIO_REVIEW,
+    ("GET", "/biometrics/search"): P.BIO_SEARCH,
+    ("POST", "/biometrics/search"): P.BIO_SEARCH,
+    ("GET", "/biometrics/searches/{search_id}"): P.BIO_SEARCH,
+    ("GET", "/biometrics/reviews"): P.BIO_REVIEW,
+    ("GET", "/biometrics/reviews/{review_id}"): P.BIO_REVIEW,
+    ("GET", "/biometrics/reviews/{review_id}/fingers/{position}.png"): P.BIO_REVIEW,
+    ("POST", "/biometrics/reviews/{review_id}/decision"): P.BIO_REVIEW,
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
@@ -181,6 +192,8 @@ def _concrete(path: str) -> str:
         "vehicle_stop_id",
         "statement_id",
         "report_id",
+        "search_id",
+        "review_id",
     ):
         path = path.replace("{" + name + "}", ANY_UUID)
     return (
@@ -188,6 +201,7 @@ def _concrete(path: str) -> str:
         .replace("{sha256}", "0" * 64)
         .replace("{form_id}", "stop_search")
         .replace("{version}", "1")
+        .replace("{position}", "2")
     )
 
 

@@ -19,7 +19,10 @@ from peelian.accountability import routes as accountability_routes
 from peelian.accountability import tasks as accountability_tasks
 from peelian.auth import pages as auth_pages
 from peelian.auth import routes as auth_routes
+from peelian.biometrics import pages as biometrics_pages
 from peelian.biometrics.routes import enrolment as biometrics_enrolment_routes
+from peelian.biometrics.routes import review as biometrics_review_routes
+from peelian.biometrics.routes import search as biometrics_search_routes
 from peelian.biometrics.service import gallery as biometrics_gallery
 from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
@@ -124,6 +127,9 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         records_routes,
         records_pages,
         biometrics_enrolment_routes,
+        biometrics_search_routes,
+        biometrics_review_routes,
+        biometrics_pages,
     ):
         app.include_router(module.router)
     for module in MOBILE_ROUTERS:

@@ -2,6 +2,7 @@
 
 from peelian.auth import models as auth_models
 from peelian.biometrics.models import enrolment as biometrics_enrolment_models
+from peelian.biometrics.models import search as biometrics_search_models
 from peelian.core.audit import models as audit_models
 from peelian.core.db.base import Base
 from peelian.mobile import models as mobile_models
@@ -12,6 +13,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "biometrics_enrolment_models",
+    "biometrics_search_models",
     "mobile_models",
     "records_models",
 ]
