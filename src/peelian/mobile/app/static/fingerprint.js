@@ -8,7 +8,7 @@ import { b64encode, el } from "./util.js";
 const FINGERS = ["Right thumb", "Right index", "Right middle", "Right ring", "Right little",
   "Left thumb", "Left index", "Left middle", "Left ring", "Left little"];
 const COLOURS = { RED: "govuk-tag--red", AMBER: "govuk-tag--orange", GREEN: "govuk-tag--green" };
-const PENDING = new Set(["pending", "queued", "open", "in_review", "waiting"]);
+const PENDING = new Set(["pending"]); // ReviewStatus in biometrics/models/search.py
 const POLL_MS = 3000;
 let polling = null;
 
@@ -43,7 +43,7 @@ function showResult(box, res) {
 
 function poll(box, res) {
   clearTimeout(polling);
-  const id = res.search_id || res.id;
+  const id = res.search_id;
   if (!res.review || !PENDING.has(res.review.status) || !id) return;
   polling = setTimeout(async () => {
     if (!document.getElementById("fp-result")) return; // the officer left the page
