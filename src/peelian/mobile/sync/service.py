@@ -29,7 +29,7 @@ from peelian.mobile.schemas import (
     PushResponse,
 )
 from peelian.mobile.schemas import Receipt as ReceiptOut
-from peelian.mobile.sync.apply import Batch, apply_batch, check_batch
+from peelian.mobile.sync.apply import Batch, Outcome, apply_batch, check_batch
 from peelian.mobile.sync.changes import buckets_for, publish_changes
 from peelian.mobile.sync.protocol import (
     ReceiptSigner,
@@ -191,12 +191,10 @@ def _apply(
     checked = Batch(user=caller.user, device_id=caller.device_id, ops=fresh)
     check_batch(session, checked, max_attachment_bytes=max_attachment_bytes)
     outcomes, changes = apply_batch(session, checked, now=now, blob_exists=blob_exists)
-    received = _iso(now)
+    received, device = _iso(now), str(caller.device_id)
     rows = []
     for op, outcome, sha in zip(fresh, outcomes, hashes, strict=True):
-        message = receipt_message(
-            str(caller.device_id), op.seq, str(op.id), sha, outcome.status, received
-        )
+        message = receipt_message(device, op.seq, str(op.id), sha, outcome.status, received)
         rows.append(
             {
                 "device_id": caller.device_id,
@@ -223,10 +221,20 @@ def _apply(
             "ops": len(fresh),
             "kinds": sorted({op.kind for op in fresh}),
             "statuses": sorted({o.status for o in outcomes}),
+            "records": _written(fresh, outcomes),
         },
     )
     session.flush()
     return rows
+
+
+def _written(ops: list[Operation], outcomes: list[Outcome]) -> dict[str, list[str]]:
+    """The ids of the records a batch wrote, by operation kind: one audit event names them all."""
+    written: dict[str, list[str]] = {}
+    for op, outcome in zip(ops, outcomes, strict=True):
+        if outcome.status != "duplicate" and outcome.record_id is not None:
+            written.setdefault(op.kind, []).append(str(outcome.record_id))
+    return written
 
 
 def pull(session: Session, *, caller: DeviceCaller, request: PullRequest) -> PullResponse:
