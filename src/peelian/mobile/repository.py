@@ -59,7 +59,7 @@ def last_seq(session: Session, device_id: uuid.UUID) -> int:
     """The highest sequence number applied for a device (0 for none)."""
     db = _Driver.of(session)
     sql = "SELECT max(seq) FROM sync_operations WHERE device_id = ?"
-    ((value,),) = db.rows(sql, db.uuid(device_id))
+    ((value,),) = db.rows(sql, db.id_param(device_id))
     return int(value or 0)
 
 
@@ -108,6 +108,7 @@ def version_refs(session: Session, keys: Sequence[tuple[str, str]]) -> list[Vers
     """These (form_id, version) pairs' versions, without their schemas."""
     db = _Driver.of(session)
     form_ids = sorted({k[0] for k in keys})
+    param: Any
     if db.sqlite:
         where, param = "form_id IN (SELECT value FROM json_each(?))", json.dumps(form_ids)
     else:
@@ -261,7 +262,7 @@ class _Driver:
         conn = session.connection()
         return cls(conn, conn.dialect.name == "sqlite")
 
-    def uuid(self, value: uuid.UUID) -> Any:
+    def id_param(self, value: uuid.UUID) -> Any:
         return value.hex if self.sqlite else value
 
     def to_uuid(self, value: Any) -> uuid.UUID:
@@ -302,7 +303,7 @@ def notebook_tip(session: Session, officer_id: uuid.UUID) -> tuple[int, str] | N
         "SELECT position, hash FROM notebook_entries WHERE officer_id = ? "
         "ORDER BY position DESC LIMIT 1"
     )
-    rows = db.rows(sql, db.uuid(officer_id))
+    rows = db.rows(sql, db.id_param(officer_id))
     return (int(rows[0][0]), str(rows[0][1])) if rows else None
 
 

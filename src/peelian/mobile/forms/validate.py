@@ -149,7 +149,10 @@ class CompiledForm:
         self._steps: dict[str, _Step] = {
             f.name: _Step(
                 f,
-                *(self._exprs.get((f.name, a)) for a in _ATTRS),
+                relevant=self._exprs.get((f.name, "relevant")),
+                calculation=self._exprs.get((f.name, "calculation")),
+                required=self._exprs.get((f.name, "required")),
+                constraint=self._exprs.get((f.name, "constraint")),
                 check=_checker(f),
                 group=f.type is FieldType.GROUP,
                 skip=f.type is FieldType.NOTE,
