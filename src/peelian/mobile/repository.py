@@ -40,6 +40,7 @@ __all__ = [
     "form_versions",
     "insert_rows",
     "last_seq",
+    "lock_device_log",
     "notebook_range",
     "notebook_tip",
     "stored_ops",
@@ -53,6 +54,19 @@ __all__ = [
 def user_by_username(session: Session, username: str) -> User | None:
     """The account with this username."""
     return session.scalar(select(User).where(User.username == username.lower()))
+
+
+def lock_device_log(session: Session, device_id: uuid.UUID) -> None:
+    """Serialise pushes from one device until this transaction ends.
+
+    SQLite already runs one writing transaction at a time. On PostgreSQL a transaction-scoped
+    advisory lock keyed by the device makes a second, concurrent push of the same batch wait
+    and then find the first one's receipts, instead of losing a race on the primary key.
+    """
+    db = _Driver.of(session)
+    if not db.sqlite:
+        key = int.from_bytes(device_id.bytes[:8], "big", signed=True)
+        db.rows("SELECT pg_advisory_xact_lock(?)", key)
 
 
 def last_seq(session: Session, device_id: uuid.UUID) -> int:
@@ -167,7 +181,8 @@ def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
     conn = session.connection()
     keys = tuple(rows[0])
     plan = _insert_plan(model.__table__, keys, conn.dialect)
-    if plan is None or any(len(row) != len(keys) for row in rows):
+    first = rows[0].keys()
+    if plan is None or any(row.keys() != first for row in rows):
         session.execute(model.__table__.insert(), rows)
         return
     sql, encoders = plan

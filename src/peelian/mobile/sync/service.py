@@ -97,6 +97,7 @@ def push(
 ) -> PushResponse:
     """Apply a batch exactly once; replays get their stored receipts back."""
     _check_order(batch)
+    repository.lock_device_log(session, caller.device_id)
     last = repository.last_seq(session, caller.device_id)
     first = batch.ops[0].seq
     if first > last + 1:
