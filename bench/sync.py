@@ -306,8 +306,10 @@ def _measure(
     server_cpu1, client_cpu = _server_cpu_s(), time.process_time() - client_cpu0
     server_cpu = None if server_cpu0 is None or server_cpu1 is None else server_cpu1 - server_cpu0
     # 2. restore 10,000 reference records on a fresh device.
-    seeder.briefings("Restore", 10_000)
-    ((device_id, token),) = seeder.devices(1, "Restore")
+    # A team of its own per run: on PostgreSQL the bench database outlives the run.
+    team = f"Restore-{uuid.uuid4().hex[:6]}"
+    seeder.briefings(team, 10_000)
+    ((device_id, token),) = seeder.devices(1, team)
     client = DeviceClient(DeviceStore(tmp / "restore.db"), Api(base, timeout=120))
     client.store.set(device_id=device_id, access_token=token)
     client.api.token = token
