@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install demo serve worker test lint typecheck imports check-migrations test-sqlite test-postgres bench clean
+.PHONY: help install chromium demo serve worker test lint typecheck imports check-migrations test-sqlite test-postgres bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -49,7 +49,11 @@ typecheck: install ## mypy --strict on src
 imports: install ## import-linter contracts (layering, pure engine)
 	$(BIN)/lint-imports
 
-test-sqlite: install ## pytest on SQLite
+chromium: ## Install Chromium for the browser tests when it is missing (apt, as root on CI)
+	@[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+		|| echo "could not install Chromium: the browser tests will be skipped"
+
+test-sqlite: install chromium ## pytest on SQLite (the browser tests included)
 	$(BIN)/pytest -q
 
 test-postgres: install ## the database tests again on PostgreSQL (skipped with a reason if unreachable)

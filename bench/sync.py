@@ -1,6 +1,9 @@
 """Sync protocol figures against a real server process (uvicorn, one worker).
 
-1. ops/s applied: devices push batches of 100 submission/notebook operations.
+1. ops/s applied: devices push batches of 100 submission/notebook operations. Also the server
+   process's CPU per op in that run, and the rate of the same pushes made in-process (the app
+   called directly, no sockets) in wall and CPU time: on a shared machine CPU figures move less
+   with other load than wall-clock ones.
 2. restore: a fresh device pulls 10,000 team briefings (reference records) to its own store.
 3. fleet: N simulated devices each push M submissions (batches of 10); p50/p99 push latency.
 
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
+from fastapi.testclient import TestClient
 
 from _server import running_server
 
@@ -39,10 +43,12 @@ from peelian.auth import service as auth_service  # noqa: E402
 from peelian.auth.models import Role  # noqa: E402
 from peelian.auth.schemas import DeviceRegister, UserCreate  # noqa: E402
 from peelian.auth.security import configure_password_hashing, encode_access_token  # noqa: E402
+from peelian.config import Settings  # noqa: E402
 from peelian.core.audit import Actor  # noqa: E402
 from peelian.core.db import create_database  # noqa: E402
 from peelian.core.db.migrate import upgrade  # noqa: E402
 from peelian.core.ids import uuid7  # noqa: E402
+from peelian.main import create_app  # noqa: E402
 from peelian.mobile.client import Api, DeviceClient, DeviceStore  # noqa: E402
 from peelian.mobile.forms import service as forms  # noqa: E402
 from peelian.mobile.models import Briefing  # noqa: E402
@@ -205,6 +211,50 @@ def _push_all(
             seq += size
 
 
+def _server_cpu_s() -> float | None:
+    """CPU seconds used so far by this process's uvicorn child (Linux /proc), else None."""
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            mine = int(fields[1]) == os.getpid()
+            if mine and b"uvicorn" in (stat.parent / "cmdline").read_bytes():
+                return (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    return None
+
+
+def _in_process(seeder: Seeder, env: dict[str, str], batches: int) -> dict[str, float]:
+    """Pushes of 100 ops made in this process through the app (no sockets), one device."""
+    settings = Settings(
+        secret_key=env["PEELIAN_SECRET_KEY"],
+        database_url=env["PEELIAN_DATABASE_URL"],
+        var_dir=Path(env["PEELIAN_VAR_DIR"]),
+        storage_url=env["PEELIAN_STORAGE_URL"],
+        max_body_bytes=int(env["PEELIAN_MAX_BODY_BYTES"]),
+    )
+    app = create_app(settings)
+    ((_, token),) = seeder.devices(1, "InProcess")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    bodies = [json.dumps({"ops": _ops(1 + i * 100, 100)}).encode() for i in range(batches + 1)]
+    wall = cpu = 0.0
+    with TestClient(app) as client:
+        for i, body in enumerate(bodies):
+            t0, c0 = time.perf_counter(), time.process_time()
+            res = client.post("/api/v1/mobile/sync/push", content=body, headers=headers)
+            if i:  # the first push warms caches
+                wall += time.perf_counter() - t0
+                cpu += time.process_time() - c0
+            if res.status_code != 200:
+                raise RuntimeError(f"in-process push failed: {res.status_code} {res.text[:200]}")
+    app.state.peelian.db.dispose()
+    return {
+        "inproc_ops_per_s": round(batches * 100 / wall, 1),
+        "inproc_cpu_ops_per_s": round(batches * 100 / cpu, 1),
+    }
+
+
 def run(database_url: str | None, n_devices: int, per_device: int) -> dict[str, Any]:
     """Run the three measurements."""
     with tempfile.TemporaryDirectory() as tmpdir:
@@ -224,6 +274,7 @@ def run(database_url: str | None, n_devices: int, per_device: int) -> dict[str, 
         try:
             with running_server(env, ready_timeout_s=60.0) as base:
                 figures = _measure(seeder, base, tmp, n_devices, per_device)
+            figures.update(_in_process(seeder, env, batches=12))
         finally:
             seeder.db.dispose()
     figures["database"] = "postgresql" if database_url else "sqlite"
@@ -241,6 +292,7 @@ def _measure(
     lat: list[float] = []
     errors: list[str] = []
     fresh = seeder.devices(4, "Throughput")
+    server_cpu0, client_cpu0 = _server_cpu_s(), time.process_time()
     t0 = time.perf_counter()
     threads = [
         threading.Thread(target=_push_all, args=(base, tok, 12, 100, lat, errors))
@@ -251,9 +303,13 @@ def _measure(
     for t in threads:
         t.join()
     ops_per_s = 4 * 12 * 100 / (time.perf_counter() - t0)
+    server_cpu1, client_cpu = _server_cpu_s(), time.process_time() - client_cpu0
+    server_cpu = None if server_cpu0 is None or server_cpu1 is None else server_cpu1 - server_cpu0
     # 2. restore 10,000 reference records on a fresh device.
-    seeder.briefings("Restore", 10_000)
-    ((device_id, token),) = seeder.devices(1, "Restore")
+    # A team of its own per run: on PostgreSQL the bench database outlives the run.
+    team = f"Restore-{uuid.uuid4().hex[:6]}"
+    seeder.briefings(team, 10_000)
+    ((device_id, token),) = seeder.devices(1, team)
     client = DeviceClient(DeviceStore(tmp / "restore.db"), Api(base, timeout=120))
     client.store.set(device_id=device_id, access_token=token)
     client.api.token = token
@@ -272,6 +328,8 @@ def _measure(
     q = statistics.quantiles(fleet_lat, n=100) if len(fleet_lat) > 1 else [0.0] * 99
     return {
         "ops_per_s": round(ops_per_s, 1),
+        "server_cpu_ops_per_s": round(4800 / server_cpu, 1) if server_cpu else None,
+        "client_cpu_ops_per_s": round(4800 / client_cpu, 1),
         "throughput_errors": len(errors),
         "restore_10k_s": round(restore_s, 2),
         "restored": pulled,
@@ -298,6 +356,14 @@ def main() -> None:
         return
     print(f"Sync protocol — {figures['database']}, 1 uvicorn worker")
     print(f"  operations applied/s (batches of 100)   {figures['ops_per_s']}")
+    print(
+        f"    per CPU-second: server process {figures['server_cpu_ops_per_s']}, "
+        f"client {figures['client_cpu_ops_per_s']}"
+    )
+    print(
+        f"    in-process (no sockets): {figures['inproc_ops_per_s']} /s wall, "
+        f"{figures['inproc_cpu_ops_per_s']} per CPU-second"
+    )
     print(f"  restore {figures['restored']} reference records   {figures['restore_10k_s']} s")
     print(
         f"  {figures['devices']} devices × {args.per_device} submissions   "

@@ -7,6 +7,7 @@ public). A route missing from the table fails the suite, so no route escapes the
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 import pytest
 from fastapi import FastAPI
@@ -56,6 +57,20 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
     ("PATCH", "/api/v1/incidents/{incident_id}"): P.INCIDENTS_WRITE,
     ("POST", "/api/v1/incidents/{incident_id}/status"): P.INCIDENTS_WRITE,
     ("POST", "/api/v1/incidents/{incident_id}/people"): P.INCIDENTS_WRITE,
+    ("GET", "/api/v1/stop-searches"): P.POWERS_READ,
+    ("GET", "/api/v1/stop-searches/summary"): P.POWERS_READ,
+    ("GET", "/api/v1/stop-searches/export.csv"): P.POWERS_EXPORT_TEAM,
+    ("GET", "/api/v1/stop-searches/{stop_search_id}"): P.POWERS_READ,
+    ("GET", "/api/v1/vehicle-stops"): P.POWERS_READ,
+    ("GET", "/api/v1/vehicle-stops/{vehicle_stop_id}"): P.POWERS_READ,
+    ("GET", "/api/v1/statements"): P.STATEMENTS_READ,
+    ("GET", "/api/v1/statements/{statement_id}"): P.STATEMENTS_READ,
+    ("GET", "/api/v1/missing-reports"): P.PEOPLE_READ,
+    ("GET", "/api/v1/missing-reports/{report_id}"): P.PEOPLE_READ,
+    ("POST", "/api/v1/biometrics/enrolments"): P.BIO_ENROL,
+    ("POST", "/api/v1/biometrics/enrolments/ansi-nist"): P.BIO_ENROL,
+    ("GET", "/api/v1/biometrics/enrolments/{person_id}"): P.BIO_ENROL,
+    ("DELETE", "/api/v1/biometrics/enrolments/{person_id}"): P.BIO_ENROL,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): PUBLIC,
@@ -83,6 +98,9 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
     ("GET", "/incidents/{incident_id}"): P.INCIDENTS_READ,
     ("POST", "/incidents/{incident_id}/status"): P.INCIDENTS_WRITE,
     ("POST", "/incidents/{incident_id}/edit"): P.INCIDENTS_WRITE,
+    ("GET", "/stop-searches"): P.POWERS_READ,
+    ("GET", "/stop-searches/export.csv"): P.POWERS_EXPORT_TEAM,
+    ("GET", "/stop-searches/{stop_search_id}"): P.POWERS_READ,
     ("GET", "/api/v1/mobile/sync/info"): P.FORMS_SUBMIT,
     ("POST", "/api/v1/mobile/sync/push"): P.FORMS_SUBMIT,
     ("POST", "/api/v1/mobile/sync/pull"): P.FORMS_SUBMIT,
@@ -105,6 +123,22 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
     ("GET", "/mobile/review/{submission_id}"): P.SUBMISSIONS_REVIEW,
     ("POST", "/mobile/review/{submission_id}"): P.SUBMISSIONS_REVIEW,
     ("GET", "/mobile/frontline"): P.SUBMISSIONS_REVIEW,
+    ("GET", "/app"): PUBLIC,
+    ("GET", "/app/"): PUBLIC,
+    ("GET", "/app/manifest.webmanifest"): PUBLIC,
+    ("GET", "/app/sw.js"): PUBLIC,
+    ("GET", "/app/static/{name:path}"): PUBLIC,
+    ("POST", "/api/v1/biometrics/searches"): P.BIO_SEARCH,
+    ("GET", "/api/v1/biometrics/searches/{search_id}"): P.BIO_SEARCH,
+    ("GET", "/api/v1/biometrics/reviews"): P.BIO_REVIEW,
+    ("POST", "/api/v1/biometrics/reviews/{review_id}/decision"): P.BIO_REVIEW,
+    ("GET", "/biometrics/search"): P.BIO_SEARCH,
+    ("POST", "/biometrics/search"): P.BIO_SEARCH,
+    ("GET", "/biometrics/searches/{search_id}"): P.BIO_SEARCH,
+    ("GET", "/biometrics/reviews"): P.BIO_REVIEW,
+    ("GET", "/biometrics/reviews/{review_id}"): P.BIO_REVIEW,
+    ("GET", "/biometrics/reviews/{review_id}/fingers/{position}.png"): P.BIO_REVIEW,
+    ("POST", "/biometrics/reviews/{review_id}/decision"): P.BIO_REVIEW,
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
@@ -112,13 +146,31 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
 }
 
 
-def _app_routes(app: FastAPI) -> set[tuple[str, str]]:
-    found = set()
-    for route in app.routes:
+def _walk(routes: Iterable[object], prefix: str, found: set[tuple[str, str]]) -> None:
+    for route in routes:
         if isinstance(route, APIRoute):
             for method in route.methods - {"HEAD"}:
-                found.add((method, route.path))
+                found.add((method, prefix + route.path))
+            continue
+        # FastAPI >= 0.16x keeps included routers as wrappers around the original router.
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            _walk(inner.routes, prefix + getattr(context, "prefix", ""), found)
+
+
+def _app_routes(app: FastAPI) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    _walk(app.routes, "", found)
     return found
+
+
+def test_route_discovery_sees_included_routers(app: FastAPI) -> None:
+    # Guards the matrix test below against finding nothing when FastAPI changes shape.
+    routes = _app_routes(app)
+    assert ("GET", "/api/v1/me") in routes
+    assert ("POST", "/api/v1/mobile/sync/push") in routes
+    assert len(routes) > 50
 
 
 def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
@@ -136,6 +188,12 @@ def _concrete(path: str) -> str:
         "incident_id",
         "submission_id",
         "conflict_id",
+        "stop_search_id",
+        "vehicle_stop_id",
+        "statement_id",
+        "report_id",
+        "search_id",
+        "review_id",
     ):
         path = path.replace("{" + name + "}", ANY_UUID)
     return (
@@ -143,6 +201,7 @@ def _concrete(path: str) -> str:
         .replace("{sha256}", "0" * 64)
         .replace("{form_id}", "stop_search")
         .replace("{version}", "1")
+        .replace("{position}", "2")
     )
 
 

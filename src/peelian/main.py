@@ -19,10 +19,16 @@ from peelian.accountability import routes as accountability_routes
 from peelian.accountability import tasks as accountability_tasks
 from peelian.auth import pages as auth_pages
 from peelian.auth import routes as auth_routes
+from peelian.biometrics import pages as biometrics_pages
+from peelian.biometrics.routes import enrolment as biometrics_enrolment_routes
+from peelian.biometrics.routes import review as biometrics_review_routes
+from peelian.biometrics.routes import search as biometrics_search_routes
+from peelian.biometrics.service import gallery as biometrics_gallery
 from peelian.config import Settings, get_settings
 from peelian.core.audit import AuditSigner
 from peelian.core.db import create_database
 from peelian.core.storage import open_blob_store
+from peelian.mobile.app import routes as mobile_app_routes
 from peelian.mobile.forms import routes as mobile_forms_routes
 from peelian.mobile.notebook import routes as mobile_notebook_routes
 from peelian.mobile.review import pages as mobile_review_pages
@@ -54,6 +60,7 @@ MOBILE_ROUTERS = (
     mobile_notebook_routes,
     mobile_review_routes,
     mobile_review_pages,
+    mobile_app_routes,
 )
 STATIC = Path(__file__).resolve().parent / "web" / "static"
 
@@ -119,11 +126,18 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         accountability_pages,
         records_routes,
         records_pages,
+        biometrics_enrolment_routes,
+        biometrics_search_routes,
+        biometrics_review_routes,
+        biometrics_pages,
     ):
         app.include_router(module.router)
     for module in MOBILE_ROUTERS:
         app.include_router(module.router)
     _add_platform_routes(app)
+    if settings.env != "test":
+        # Tests share one connection with the app, so there the gallery loads on first search.
+        biometrics_gallery.start_loading(state)
     return app
 
 

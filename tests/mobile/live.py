@@ -1,4 +1,4 @@
-"""A real Peelian server process (uvicorn, SQLite file) and a TCP proxy that loses replies.
+"""A real Peelian server process (uvicorn, SQLite or PostgreSQL) and a proxy that loses replies.
 
 The proxy forwards bytes both ways. Armed with `drop_replies`, it lets the request through but
 closes the connection as the reply starts, so the server has applied the request and the device
@@ -41,17 +41,18 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """uvicorn on a SQLite file; kill -9 and restart on the same port."""
+    """uvicorn on a SQLite file (or a given database); kill -9 and restart on the same port."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, database_url: str | None = None) -> None:
         self.tmp = tmp
         self.db_path = tmp / "live.db"
+        url = database_url or f"sqlite:///{self.db_path}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ)
         self.env.update(
             PEELIAN_SECRET_KEY="live-test-secret-key-0123456789-abcdefghij",
-            PEELIAN_DATABASE_URL=f"sqlite:///{self.db_path}",
+            PEELIAN_DATABASE_URL=url,
             PEELIAN_VAR_DIR=str(tmp / "var"),
             PEELIAN_STORAGE_URL=f"file://{tmp / 'blobs'}",
             PEELIAN_LOG_LEVEL="WARNING",
@@ -60,7 +61,7 @@ class LiveServer:
             PYTHONPATH=str(ROOT / "src"),
         )
         self.proc: subprocess.Popen[bytes] | None = None
-        db = create_database(f"sqlite:///{self.db_path}")
+        db = create_database(url)
         upgrade(db.engine)
         with db.unit_of_work() as session:
             forms.publish_builtin(session, actor=Actor.system("test"))

@@ -50,6 +50,9 @@ class Permission(enum.StrEnum):
     NOTEBOOK_WRITE = "notebook:write"
     SUBMISSIONS_REVIEW = "submissions:review"
     BRIEFINGS_WRITE = "briefings:write"
+    POWERS_READ = "powers:read"
+    POWERS_EXPORT_TEAM = "powers:export_team"
+    STATEMENTS_READ = "statements:read"
 
 
 P = Permission
@@ -63,17 +66,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | _MOBILE
         | {P.INCIDENTS_WRITE, P.INCIDENTS_EXPORT_TEAM, P.BIO_SEARCH, P.USERS_READ}
         | {P.SUBMISSIONS_REVIEW, P.BRIEFINGS_WRITE, P.FORMS_PUBLISH}
+        | {P.POWERS_READ, P.POWERS_EXPORT_TEAM, P.STATEMENTS_READ}
     ),
     Role.CONTACT_HANDLER: frozenset(
         {P.SELF_READ, P.PEOPLE_READ, P.INCIDENTS_READ, P.INCIDENTS_WRITE, P.PERSON_CHECK}
     ),
     Role.INVESTIGATOR: frozenset(
-        _FRONTLINE | _MOBILE | {P.PEOPLE_WRITE, P.INCIDENTS_WRITE, P.BIO_ENROL}
+        _FRONTLINE
+        | _MOBILE
+        | {P.PEOPLE_WRITE, P.INCIDENTS_WRITE, P.BIO_ENROL, P.POWERS_READ, P.STATEMENTS_READ}
     ),
     Role.FINGERPRINT_EXAMINER: frozenset(
         {P.SELF_READ, P.PEOPLE_READ, P.BIO_ENROL, P.BIO_REVIEW, P.BIO_SEARCH}
     ),
-    Role.AUDITOR: frozenset({P.SELF_READ, P.AUDIT_READ, P.AUDIT_VERIFY, P.USERS_READ}),
+    # Auditors monitor the use of powers (stop and search, vehicle stops) as well as the trail.
+    Role.AUDITOR: frozenset(
+        {P.SELF_READ, P.AUDIT_READ, P.AUDIT_VERIFY, P.USERS_READ, P.POWERS_READ}
+    ),
     Role.ADMINISTRATOR: frozenset(
         {P.SELF_READ, P.USERS_READ, P.USERS_MANAGE, P.DEVICES_MANAGE, P.AUDIT_VERIFY}
         | {P.FORMS_PUBLISH}

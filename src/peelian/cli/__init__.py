@@ -8,7 +8,7 @@ import typer
 
 from peelian.cli import audit as audit_cli
 from peelian.cli import bio as bio_cli
-from peelian.cli import bio_synth
+from peelian.cli import bio_enrol, bio_synth
 from peelian.cli import db as db_cli
 from peelian.cli import demo as demo_cli
 from peelian.cli import device as device_cli
@@ -32,6 +32,8 @@ app.add_typer(users_cli.app, name="users")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(demo_cli.app, name="demo")
 bio_cli.app.command("synth")(bio_synth.synth)
+bio_cli.app.command("enrol")(bio_enrol.enrol)
+bio_cli.app.command("unenrol")(bio_enrol.unenrol)
 app.add_typer(bio_cli.app, name="bio")
 app.add_typer(device_cli.app, name="device")
 app.add_typer(notebook_cli.app, name="notebook")

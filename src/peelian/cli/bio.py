@@ -71,8 +71,8 @@ def eval_(
     for key in ("eer", "fmr100", "fmr1000", "zerofmr"):
         typer.echo(f"{key:>8}: {100 * summary[key]:.2f}%")
     typer.echo(
-        f"extraction median {summary['extract_ms_median']:.1f} ms, "
-        f"{summary['comparisons_per_s']:,.0f} comparisons/s (1:N, one core)"
+        f"extraction median {summary['extract_ms_median']:.1f} ms CPU time, "
+        f"{summary['comparisons_per_s']:,.0f} comparisons/s per core (1:N, CPU time)"
     )
 
 

@@ -15,6 +15,7 @@ from rich.table import Table
 from peelian.auth import repository, service
 from peelian.auth.models import Role
 from peelian.auth.schemas import UserCreate
+from peelian.cli import demo_bio
 from peelian.cli._common import console, fail, load_state
 from peelian.core.audit import Actor
 from peelian.records.service import seed as records_seed
@@ -23,6 +24,8 @@ from peelian.web.state import AppState
 app = typer.Typer(help="Demo force: users and synthetic data.", no_args_is_help=True)
 FORCE = "Peelian Demo Constabulary"
 DEMO_PEOPLE = 2000
+DEMO_PRINTED = 16  # people enrolled from rendered synthetic prints (about 1.5 s each)
+DEMO_TEMPLATED = 300  # people enrolled with directly drawn templates (milliseconds each)
 
 DEMO_USERS: list[dict[str, Any]] = [
     {
@@ -71,13 +74,23 @@ def _logins_file(var_dir: Path) -> Path:
 def setup(
     show: Annotated[bool, typer.Option(help="Print the logins table")] = True,
     people: Annotated[int, typer.Option(min=0, help="Synthetic people to seed once")] = DEMO_PEOPLE,
+    fingerprints: Annotated[
+        int, typer.Option(min=0, help="People enrolled from rendered prints (0: no biometrics)")
+    ] = DEMO_PRINTED,
+    fingerprint_templates: Annotated[
+        int, typer.Option(min=0, help="More people enrolled with directly drawn templates")
+    ] = DEMO_TEMPLATED,
 ) -> None:
-    """Create the demo users and a modest synthetic force (once) and print the logins."""
+    """Create the demo users, a modest synthetic force and its fingerprints (once); print logins."""
     state = load_state()
     with state.db.sessionmaker() as session:
         empty = records_seed.people_count(session) == 0
     if people and empty:
         _seed(state, people, 1)
+    if fingerprints:
+        demo_bio.enrol_demo_population(
+            state, image_people=fingerprints, template_people=fingerprint_templates
+        )
     path = _logins_file(state.settings.var_dir)
     logins: dict[str, dict[str, str | None]] = json.loads(path.read_text()) if path.exists() else {}
     actor = Actor.system("demo")
@@ -109,6 +122,7 @@ def print_logins(var_dir: Path) -> None:
         table.add_row(name, roles.get(name, "?"), item["password"], mfa)
     # Never truncate a password: print at full width even when stdout is not a terminal.
     Console(width=max(console.width, 100)).print(table)
+    demo_bio.print_probes(var_dir)
     console.print(
         "Staff accounts need a six-digit code: run [bold].venv/bin/peelian users totp "
         "USERNAME[/] for the current one (or add the secret from var/demo_logins.json "

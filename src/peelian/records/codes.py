@@ -12,8 +12,17 @@ __all__ = [
     "ETHNICITY",
     "INCIDENT_TRANSITIONS",
     "MARKER_LABELS",
+    "MISSING_RISK_GRADES",
+    "NO_SUSPICION_POWERS",
     "NSIR_CATEGORIES",
     "NSIR_QUALIFIERS",
+    "PERCEIVED_ETHNICITY",
+    "SEARCH_OBJECTS",
+    "SEARCH_OUTCOMES",
+    "SEARCH_POWERS",
+    "SEARCH_RECEIPT",
+    "VEHICLE_STOP_OUTCOMES",
+    "VEHICLE_STOP_REASONS",
     "FlagKind",
     "IdentifierKind",
     "IncidentGrade",
@@ -196,4 +205,81 @@ NSIR_QUALIFIERS: dict[str, str] = {
     "VULNERABLE": "Vulnerable person",
     "NTE": "Night-time economy",
     "REPEAT": "Repeat location or caller",
+}
+
+
+# Officer-perceived ethnicity, IC "6+1" (recorded on a stop and search only if it differs from
+# the self-defined code). Code sets are versioned with the record: see `code_set` on it.
+PERCEIVED_ETHNICITY: dict[str, str] = {
+    "IC1": "White – North European",
+    "IC2": "White – South European",
+    "IC3": "Black",
+    "IC4": "Asian",
+    "IC5": "Chinese, Japanese or other South-East Asian",
+    "IC6": "Arab or North African",
+    "IC9": "Unknown",
+}
+
+# Stop and search: the powers, objects, outcomes (Best Use of Stop and Search Scheme) and the
+# record receipt, as the shipped PACE Code A form offers them.
+SEARCH_POWERS: dict[str, str] = {
+    "pace_s1": "PACE s.1",
+    "mda_s23": "Misuse of Drugs Act 1971 s.23",
+    "fa_s47": "Firearms Act 1968 s.47",
+    "cjpoa_s60": "Criminal Justice and Public Order Act 1994 s.60",
+    "ta_s43": "Terrorism Act 2000 s.43",
+    "ta_s47a": "Terrorism Act 2000 s.47A",
+    "poa2023_s11": "Public Order Act 2023 s.11",
+}
+# Powers that need no suspicion: the record gives the authorisation instead of grounds.
+NO_SUSPICION_POWERS = frozenset({"cjpoa_s60", "ta_s47a", "poa2023_s11"})
+SEARCH_OBJECTS: dict[str, str] = {
+    "drugs": "Controlled drugs",
+    "weapons": "Offensive weapons",
+    "stolen": "Stolen property",
+    "going_equipped": "Going equipped",
+    "firearms": "Firearms",
+    "criminal_damage": "Articles for criminal damage",
+    "terrorism": "Articles for terrorism",
+    "other": "Other",
+}
+SEARCH_OUTCOMES: dict[str, str] = {
+    "arrest": "Arrest",
+    "caution": "Caution",
+    "pnd": "Penalty notice for disorder",
+    "community_resolution": "Community resolution",
+    "summons": "Summons / charged by post",
+    "drugs_warning": "Khat or cannabis warning",
+    "nfa": "No further action",
+}
+SEARCH_RECEIPT: dict[str, str] = {
+    "given": "Receipt given",
+    "told": "Told how to get a copy",
+    "declined": "Person declined",
+}
+
+# Missing persons (College of Policing APP): the grades are configurable in principle; these
+# are the ones the shipped form offers.
+MISSING_RISK_GRADES: dict[str, str] = {
+    "none": "No apparent risk",
+    "low": "Low",
+    "medium": "Medium",
+    "high": "High",
+}
+
+# Vehicle stops (Road Traffic Act 1988 s.163).
+VEHICLE_STOP_REASONS: dict[str, str] = {
+    "moving_traffic": "Moving traffic offence",
+    "defect": "Vehicle defect",
+    "intelligence": "Intelligence",
+    "anpr": "ANPR hit",
+    "check": "Document check",
+}
+VEHICLE_STOP_OUTCOMES: dict[str, str] = {
+    "no_action": "No action",
+    "advice": "Words of advice",
+    "hort1": "HO/RT1 issued",
+    "fpn": "Fixed penalty notice",
+    "seized": "Vehicle seized",
+    "arrest": "Arrest",
 }

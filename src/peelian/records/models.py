@@ -1,4 +1,6 @@
-"""Records tables: people and what is known of them, the name-search keys, merges, incidents."""
+"""Records tables: people and what is known of them, the name-search keys, merges, incidents,
+and the records made from accepted mobile submissions (stop and search, MG11 statements,
+missing-person reports, vehicle stops)."""
 
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ __all__ = [
     "Incident",
     "IncidentCounter",
     "IncidentPerson",
+    "MissingPersonReport",
     "Person",
     "PersonAddress",
     "PersonFlag",
@@ -46,6 +49,10 @@ __all__ = [
     "PersonName",
     "PersonNameKey",
     "PersonPhoto",
+    "RecordCounter",
+    "StopSearch",
+    "VehicleStop",
+    "WitnessStatement",
 ]
 
 
@@ -224,3 +231,130 @@ class IncidentCounter(Base):
 
     day: Mapped[str] = mapped_column(String(8), primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class RecordCounter(Base):
+    """The last number issued in a reference series on a day (e.g. SS-20261129 → 12)."""
+
+    __tablename__ = "record_counters"
+
+    series: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class _FromMobile:
+    """Where a record came from: the accepted mobile submission (one record per submission)."""
+
+    reference: Mapped[str] = mapped_column(String(24), unique=True)
+    submission_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
+    form_version: Mapped[str | None] = mapped_column(String(40))
+    officer_user_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    team: Mapped[str | None] = mapped_column(String(80), index=True)
+
+
+class StopSearch(_FromMobile, IdMixin, TimestampMixin, Base):
+    """A stop and search record: the contents PACE Code A para 4.3 requires, and the outcome."""
+
+    __tablename__ = "stop_searches"
+
+    searched_at: Mapped[datetime] = mapped_column(index=True)
+    location: Mapped[str] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    search_type: Mapped[str] = mapped_column(String(10))
+    vrm: Mapped[str | None] = mapped_column(String(8))
+    power: Mapped[str] = mapped_column(String(20))
+    authorisation: Mapped[str | None] = mapped_column(String(200))
+    grounds: Mapped[str | None] = mapped_column(Text)
+    object_of_search: Mapped[str] = mapped_column(String(30))
+    # Self-defined (SDE 18+1) and, only if different, officer-perceived (IC 6+1) ethnicity.
+    sde: Mapped[str] = mapped_column(String(2), index=True)
+    perceived_ethnicity: Mapped[str | None] = mapped_column(String(4))
+    code_set: Mapped[str] = mapped_column(String(30))
+    officer_id: Mapped[str] = mapped_column(String(40), index=True)
+    outcome: Mapped[str] = mapped_column(String(30), index=True)
+    outcome_linked: Mapped[bool | None] = mapped_column()
+    items_found: Mapped[list[str]] = mapped_column(JSON, default=list)
+    injury: Mapped[bool] = mapped_column()
+    injury_details: Mapped[str | None] = mapped_column(Text)
+    bwv_used: Mapped[bool] = mapped_column()
+    receipt: Mapped[str] = mapped_column(String(10))
+    person_name: Mapped[str | None] = mapped_column(String(200))
+    person_dob: Mapped[date | None] = mapped_column(Date)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"), index=True)
+
+
+class WitnessStatement(_FromMobile, IdMixin, TimestampMixin, Base):
+    """An MG11 statement under s.9 CJA 1967, with the signed declaration bound to the signature.
+
+    `binding_sha256` ties together the hash of the exact declaration text the witness signed,
+    the device's signature envelope (declaration, statement text and signing time) and the
+    content hash of the signature image, so a change to any of them is detectable.
+    """
+
+    __tablename__ = "witness_statements"
+
+    incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id"), index=True)
+    urn: Mapped[str | None] = mapped_column(String(40))
+    witness_name: Mapped[str] = mapped_column(String(200))
+    age_band: Mapped[str] = mapped_column(String(10))
+    age: Mapped[int | None] = mapped_column(SmallInteger)
+    occupation: Mapped[str] = mapped_column(String(120))
+    page_count: Mapped[int] = mapped_column(SmallInteger)
+    statement: Mapped[str] = mapped_column(Text)
+    exhibits: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    declaration_name: Mapped[str] = mapped_column(String(60))
+    declaration_version: Mapped[int] = mapped_column(SmallInteger)
+    declaration_template_sha256: Mapped[str] = mapped_column(String(64))
+    declaration_text: Mapped[str] = mapped_column(Text)
+    declaration_sha256: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column()
+    signed_at_text: Mapped[str] = mapped_column(String(40))
+    envelope_sha256: Mapped[str] = mapped_column(String(64))
+    signature_sha256: Mapped[str] = mapped_column(String(64))
+    binding_sha256: Mapped[str] = mapped_column(String(64))
+    reader_name: Mapped[str | None] = mapped_column(String(200))
+    reader_signature_sha256: Mapped[str | None] = mapped_column(String(64))
+    taken_by: Mapped[str] = mapped_column(String(120))
+    # The rear of the MG11: restricted, never disclosed.
+    witness_details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MissingPersonReport(_FromMobile, IdMixin, TimestampMixin, Base):
+    """A missing-person report: who, when and where last seen, the risk grade and its evidence.
+
+    Each risk answer keeps its provenance ({item, value, details, source, obtained_at}).
+    """
+
+    __tablename__ = "missing_person_reports"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    flag_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person_flags.id"))
+    reported_name: Mapped[str] = mapped_column(String(200))
+    last_seen_at: Mapped[datetime] = mapped_column()
+    last_seen_location: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str] = mapped_column(String(200))
+    previous_episodes: Mapped[int | None] = mapped_column(SmallInteger)
+    risk_grade: Mapped[str] = mapped_column(String(10), index=True)
+    risks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class VehicleStop(_FromMobile, IdMixin, TimestampMixin, Base):
+    """A vehicle stopped under the Road Traffic Act 1988 s.163, and what came of it."""
+
+    __tablename__ = "vehicle_stops"
+
+    vrm: Mapped[str] = mapped_column(String(8), index=True)
+    make_model: Mapped[str | None] = mapped_column(String(120))
+    stopped_at: Mapped[datetime] = mapped_column(index=True)
+    location: Mapped[str] = mapped_column(String(200))
+    power: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(String(20))
+    defects: Mapped[list[str]] = mapped_column(JSON, default=list)
+    speed_mph: Mapped[float | None] = mapped_column(Float)
+    released_at: Mapped[str | None] = mapped_column(String(8))
+    driver_name: Mapped[str | None] = mapped_column(String(200))
+    documents_produced: Mapped[bool | None] = mapped_column()
+    outcome: Mapped[str] = mapped_column(String(20), index=True)
+    outcome_reference: Mapped[str | None] = mapped_column(String(40))

@@ -155,3 +155,77 @@ class TestGallery:
         assert len(gallery) == 2
         assert gallery.bytes_per_finger <= 2048
         assert len(gallery.subset([1])) == 1
+
+
+def _edge_check_reference(
+    a: np.ndarray, b: np.ndarray, pairs: np.ndarray, prm: np.ndarray
+) -> tuple[float, int]:
+    """The edge check written with arctangents, pair by pair (the definition)."""
+    from peelian.biometrics.engine._align import P_DMIN, P_DREL, P_EATOL, P_REACH
+
+    def adiff(u: float, v: float) -> float:
+        d = abs((u - v) % (2 * np.pi))
+        return 2 * np.pi - d if d > np.pi else d
+
+    total, strong = 0.0, 0
+    for i, j in pairs.T:
+        near = good = 0
+        for i2, j2 in pairs.T:
+            if (i2, j2) == (i, j):
+                continue
+            da = float(np.hypot(*(a[i2, :2] - a[i, :2])))
+            if da > prm[P_REACH]:
+                continue
+            near += 1
+            db = float(np.hypot(*(b[j2, :2] - b[j, :2])))
+            if abs(da - db) > max(prm[P_DMIN], prm[P_DREL] * da):
+                continue
+            ea = np.arctan2(-(a[i2, 1] - a[i, 1]), a[i2, 0] - a[i, 0])
+            eb = np.arctan2(-(b[j2, 1] - b[j, 1]), b[j2, 0] - b[j, 0])
+            if adiff(ea - a[i, 2], eb - b[j, 2]) > prm[P_EATOL]:
+                continue
+            if adiff(ea - a[i2, 2], eb - b[j2, 2]) > prm[P_EATOL]:
+                continue
+            good += 1
+        total += good / near if near else 0.0
+        strong += good >= 2
+    return total, strong
+
+
+class TestEdgeConsistency:
+    def test_dot_product_test_equals_the_arctangent_definition(self) -> None:
+        from peelian.biometrics.engine._align import consistency
+        from peelian.biometrics.engine._matcher import kernel_parameters
+
+        rng = np.random.default_rng(7)
+        n = 30
+        a = np.column_stack(
+            [rng.uniform(0, 300, n), rng.uniform(0, 300, n), rng.uniform(0, 2 * np.pi, n)]
+        ).astype(np.float32)
+        # The candidate: the probe rotated by 0.4 rad and shifted, with noise in position and
+        # direction large enough that some edges pass the check and some fail it.
+        c, s = np.cos(0.4), np.sin(0.4)
+        b = np.column_stack(
+            [
+                a[:, 0] * c + a[:, 1] * s + 20 + rng.normal(0, 6, n),
+                -a[:, 0] * s + a[:, 1] * c + 5 + rng.normal(0, 6, n),
+                np.mod(a[:, 2] + 0.4 + rng.normal(0, 0.3, n), 2 * np.pi),
+            ]
+        ).astype(np.float32)
+        pairs = np.stack([np.arange(n), rng.permutation(n)]).astype(np.int32)
+        pairs[1, :20] = np.arange(20)  # two thirds true pairs, the rest chance pairs
+        prm = kernel_parameters()
+        got = consistency(
+            *(np.ascontiguousarray(a[:, k]) for k in range(3)),
+            *(np.ascontiguousarray(b[:, k]) for k in range(3)),
+            pairs,
+            n,
+            prm,
+            np.zeros(n, np.int32),
+            np.zeros(n, np.int32),
+            np.zeros((2, n), np.float64),
+        )
+        total, strong = _edge_check_reference(a, b, pairs, prm)
+        assert 0 < strong < n
+        assert got[1] == strong
+        assert got[0] == pytest.approx(total, rel=1e-9)

@@ -61,7 +61,7 @@ class TestCaptureAndSync:
         dev = device(live_server, tmp_path)
         signature = tmp_path / "sig.png"
         signature.write_bytes(b"\x89PNG" + bytes(range(256)) * 2000)  # ~0.5 MB: two chunks
-        sid = dev.submit("mg11", "2025.1", mg11_data("x"), attachments={"signature.png": signature})
+        sid = dev.submit("mg11", "2025.2", mg11_data("x"), attachments={"signature.png": signature})
         dev.push()
         with live_server.session() as s:
             sub = s.get(Submission, uuid.UUID(sid))

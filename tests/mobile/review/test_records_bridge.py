@@ -65,10 +65,8 @@ class TestIncidentToRecord:
         ).one()
         assert incident.reported_at <= datetime.now(UTC)
 
-    def test_kinds_without_a_record_type_keep_the_submission_reference(
-        self, db_session: Session
-    ) -> None:
-        sub = _submission("vehicle_stop", {}, completed=datetime.now(UTC))
+    def test_generic_forms_keep_the_submission_reference(self, db_session: Session) -> None:
+        sub = _submission("generic", {}, completed=datetime.now(UTC))
         assert record_for(db_session, actor=Actor.system("t"), submission=sub) == (
             f"mobile-submission:{sub.id}"
         )

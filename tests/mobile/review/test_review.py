@@ -27,7 +27,7 @@ class TestReview:
         assert payload["submission_id"] in [s["id"] for s in queue]
         url = f"/api/v1/mobile/submissions/{payload['submission_id']}/review"
         res = client.post(url, json={"decision": "accept"}, headers=sup)
-        assert res.json()["record_ref"] == f"mobile-submission:{payload['submission_id']}"
+        assert res.json()["record_ref"].startswith("stop_search:SS-")
         assert client.post(url, json={"decision": "accept"}, headers=sup).status_code == 409
         pulled = client.post("/api/v1/mobile/sync/pull", json={}, headers=dev.headers).json()
         outcome = [c for c in pulled["changes"] if c["record_id"] == payload["submission_id"]]

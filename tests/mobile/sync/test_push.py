@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from peelian.mobile.models import Submission, SyncOperation
+from peelian.core.audit.models import AuditEvent
+from peelian.mobile.models import (
+    NotebookEntry,
+    Submission,
+    SubmissionStatus,
+    SyncOperation,
+)
+from peelian.mobile.notebook.chain import entry_hash
+from peelian.mobile.notebook.service import entry_dict
 from peelian.mobile.sync.protocol import payload_sha256, verify_receipt
 from tests.fixtures.mobile import (
     OfficerDevice,
@@ -122,3 +133,61 @@ class TestPush:
         assert res.status_code == 401
         assert res.json()["type"].endswith("/device-required")
         assert res.json()["action"] == "re-register"
+
+
+class TestPushAccounting:
+    def test_one_audit_event_names_every_record_the_batch_wrote(
+        self, client: TestClient, db_session: Session
+    ) -> None:
+        publish_forms(db_session)
+        dev = officer_device(db_session)
+        ops = [dev.op("submission.create", submission()) for _ in range(2)] + [dev.note("on duty")]
+        assert _push(client, dev, ops).status_code == 200
+        event = db_session.scalars(
+            select(AuditEvent).where(AuditEvent.record_type == "sync_batch")
+        ).one()
+        assert event.actor_id == dev.officer.user.id
+        assert event.detail["records"] == {
+            "submission.create": [
+                ops[0]["payload"]["submission_id"],
+                ops[1]["payload"]["submission_id"],
+            ],
+            "notebook.append": [ops[2]["payload"]["entry_id"]],
+        }
+
+    def test_op_id_used_twice_in_one_batch_is_refused_and_nothing_is_stored(
+        self, client: TestClient, db_session: Session
+    ) -> None:
+        publish_forms(db_session)
+        dev = officer_device(db_session)
+        first = dev.op("submission.create", submission())
+        second = dev.op("submission.create", submission())
+        second["id"] = first["id"]
+        res = _push(client, dev, [first, second])
+        assert res.status_code == 409
+        assert res.json()["type"].endswith("/sync-sequence-reused")
+        assert res.json()["seq"] == 2
+        assert _count(db_session, Submission) == 0
+
+    def test_stored_rows_read_back_as_pushed(self, client: TestClient, db_session: Session) -> None:
+        publish_forms(db_session)
+        dev = officer_device(db_session)
+        op = dev.op("submission.create", submission())
+        note = dev.note("09:00 on", latitude=51.5, longitude=-0.12)
+        body = _push(client, dev, [op, note]).json()
+        sub = db_session.get(Submission, uuid.UUID(op["payload"]["submission_id"]))
+        assert sub is not None
+        assert sub.officer_id == dev.officer.user.id
+        assert sub.status is SubmissionStatus.SUBMITTED
+        assert sub.data["grounds"] == op["payload"]["data"]["grounds"]
+        assert sub.completed_at == datetime.fromisoformat(op["payload"]["completed_at"])
+        entry = db_session.get(NotebookEntry, uuid.UUID(note["payload"]["entry_id"]))
+        assert entry is not None
+        assert (entry.latitude, entry.longitude, entry.position) == (51.5, -0.12, 1)
+        assert entry.hash == entry_hash(entry_dict(entry))
+        row = db_session.get(SyncOperation, (dev.device_id, 1))
+        assert row is not None
+        assert (
+            row.received_at.isoformat(timespec="microseconds") == body["receipts"][0]["received_at"]
+        )
+        assert str(row.record_id) == op["payload"]["submission_id"]

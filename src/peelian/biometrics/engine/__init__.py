@@ -27,10 +27,11 @@ bridges, fragments, clusters and broken-ridge pairs; quality from coherence, cla
 
 Matching: each minutia gets a bit-packed Minutia Cylinder-Code style descriptor (8x8 spatial
 cells within 70 px, 4 direction sections, plus a valid-cell word). A cheap whole-cylinder
-similarity shortlists seed pairs; each seed defines a rigid alignment, ranked by how well it
-pairs minutiae (closeness plus validity-masked cylinder similarity); the best is refitted by
-least squares, and its pairs are checked edge by edge (lengths and relative angles), which
-tolerates skin distortion. The evidence, normalised by the minutiae in the common area, is
+similarity shortlists seed pairs; each seed defines a rigid alignment, and a Hough-style vote
+among the seeds picks the few worth evaluating, ranked by how well they pair minutiae
+(closeness plus validity-masked cylinder similarity); the best is refitted by least squares,
+and its pairs are checked edge by edge (lengths and relative angles), which tolerates skin
+distortion. The evidence, normalised by the minutiae in the common area, is
 mapped to ``-10 log10(FMR)`` by knots fitted on impostor comparisons.
 """
 

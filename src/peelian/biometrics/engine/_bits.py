@@ -82,10 +82,15 @@ def seed_pairs(
     seeds: int,
     si: I32,
     sj: I32,
+    top: F64,
+    planes: U64,
+    xs: I32,
 ) -> int:  # pragma: no cover - compiled
     """The `seeds` most similar cylinder pairs, by whole-cylinder bit similarity.
 
-    Only the first `na` probe minutiae in `arank` (best quality first) are considered.
+    Only the first `na` probe minutiae in `arank` (best quality first) are considered. The
+    pairs go to `si`, `sj` and their similarities to `top`, best first; `planes` and `xs`
+    are scratch buffers of at least ``(words, nb_)`` and ``(2, nb_)``.
 
     This first stage ignores cell validity (so it costs four XOR/POPCNT per pair, in a loop
     the compiler vectorises); the validity-masked similarity is computed later, only for
@@ -95,21 +100,16 @@ def seed_pairs(
     nd = abits.shape[1]
     if seeds <= 0 or na <= 0 or nb_ <= 0:
         return 0
-    top = np.zeros(seeds, dtype=np.float64)
-    # Candidate words as planes (word, minutia) so the inner loop vectorises.
-    planes = np.empty((nd, nb_), dtype=np.uint64)
-    cb_all = np.zeros(nb_, dtype=np.float64)
-    usable = np.zeros(nb_, dtype=np.bool_)
+    # Candidate words as planes (word, minutia) so the inner loop vectorises; a candidate's
+    # own bit count sits in xs[1] (or -1 when it is unusable).
     for j in range(nb_):
         c = 0
         for k in range(nd):
             planes[k, j] = bbits[j, k]
             c += popcount(bbits[j, k])
-        cb_all[j] = c
-        usable[j] = bvalid[j] != 0 and c > 0
-    sims = np.empty(nb_, dtype=np.float64)
-    xs = np.empty(nb_, dtype=np.int64)
+        xs[1, j] = c if bvalid[j] != 0 and c > 0 else -1
     count = 0
+    floor = 0.0
     for r in range(na):
         i = arank[r]
         if avalid[i] == 0:
@@ -118,17 +118,21 @@ def seed_pairs(
         for k in range(nd):
             ca += popcount(abits[i, k])
         for j in range(nb_):
-            xs[j] = 0
+            xs[0, j] = 0
         for k in range(nd):
             w = abits[i, k]
             for j in range(nb_):
-                xs[j] += popcount(w ^ planes[k, j])
+                xs[0, j] += popcount(w ^ planes[k, j])
         for j in range(nb_):
-            sims[j] = 1.0 - xs[j] / (ca + cb_all[j] + 1e-9)
-        floor = top[count - 1] if count == seeds else 0.0
-        for j in range(nb_):
-            sim = sims[j]
-            if sim <= floor or not usable[j]:
+            cb = xs[1, j]
+            if cb < 0:
+                continue
+            # sim > floor  <=>  xor < (1 - floor) * (ca + cb): no division for most pairs.
+            tot = ca + cb
+            if xs[0, j] >= (1.0 - floor) * tot:
+                continue
+            sim = 1.0 - xs[0, j] / tot
+            if sim <= floor:
                 continue
             pos = count if count < seeds else seeds - 1
             while pos > 0 and top[pos - 1] < sim:

@@ -48,18 +48,30 @@ def enhance(spectra: Spectra, orientation: F32, frequency: F32, coherence: F32) 
     sigma = p.FILTER_ANGULAR_SIGMA + (1.0 - coh) * (
         p.FILTER_ANGULAR_SIGMA_MAX - p.FILTER_ANGULAR_SIGMA
     )
-    filtered_spectra = _filter_blocks(
-        spectra.spectra,
-        radius,
-        cos2,
-        sin2,
-        orientation.astype(np.float32),
-        frequency.astype(np.float32),
-        sigma.astype(np.float32),
-        p.FILTER_RADIAL_SIGMA,
-    )
-    filtered = scipy.fft.irfft2(filtered_spectra, s=(p.STFT_BLOCK,) * 2, workers=1)
-    return _overlap_add(filtered.astype(np.float32, copy=False), spectra)
+    orientation = orientation.astype(np.float32)
+    frequency = frequency.astype(np.float32)
+    sigma = sigma.astype(np.float32)
+    rows, cols = np.nonzero(spectra.block_mask)
+    y0 = (rows * p.STFT_STEP).astype(np.int32)
+    x0 = (cols * p.STFT_STEP).astype(np.int32)
+    h, w = spectra.shape
+    out = np.zeros((h, w), dtype=np.float32)
+    # A few blocks at a time, so that they stay in cache from filter to overlap-add.
+    for k in range(0, len(rows), p.STFT_CHUNK):
+        part = slice(k, k + p.STFT_CHUNK)
+        filtered_spectra = _filter_blocks(
+            spectra.spectra[part],
+            radius,
+            cos2,
+            sin2,
+            orientation[part],
+            frequency[part],
+            sigma[part],
+            p.FILTER_RADIAL_SIGMA,
+        )
+        filtered = scipy.fft.irfft2(filtered_spectra, s=(p.STFT_BLOCK,) * 2, workers=1)
+        _accumulate(filtered.astype(np.float32, copy=False), y0[part], x0[part], hann2d(), out)
+    return np.asarray(out / _window_norm(h, w), dtype=np.float32)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -83,34 +95,21 @@ def _filter_blocks(
         c = np.cos(2.0 * orientation[b] + np.pi)
         s = np.sin(2.0 * orientation[b] + np.pi)
         inv = 1.0 / rs
+        # Bins beyond this radius get weights below exp(-7) whatever their angle; radius[i, 0]
+        # and radius[0, j] are the row's and the column's own frequencies.
+        reach = f0 + 3.75 * rs
         for i in range(h):
+            if radius[i, 0] >= reach:
+                continue
             for j in range(w):
+                if radius[0, j] >= reach:
+                    break
                 dr = (radius[i, j] - f0) * inv
                 e = -0.5 * dr * dr + kappa * (cos2[i, j] * c + sin2[i, j] * s - 1.0)
                 # Weights below exp(-7) (0.1 %) are left at zero: they change nothing visible.
                 if e > -7.0:
                     out[b, i, j] = sp[b, i, j] * np.float32(np.exp(e))
     return out
-
-
-def _overlap_add(blocks: F32, spectra: Spectra) -> F32:
-    """Sum the windowed blocks back into an image.
-
-    The sum is divided by the squared windows of *all* blocks of the grid, so the output
-    fades to zero where the analysed (foreground) blocks end.
-    """
-    rows, cols = np.nonzero(spectra.block_mask)
-    h, w = spectra.shape
-    out = _accumulate(
-        blocks,
-        (rows * p.STFT_STEP).astype(np.int32),
-        (cols * p.STFT_STEP).astype(np.int32),
-        hann2d(),
-        h,
-        w,
-    )
-    norm = _window_norm(h, w)
-    return np.asarray(out / norm, dtype=np.float32)
 
 
 @functools.lru_cache(maxsize=8)
@@ -120,13 +119,13 @@ def _window_norm(h: int, w: int) -> F32:
     rows, cols = np.divmod(np.arange(ny * nx), nx)
     win = hann2d()
     ones = np.broadcast_to(win, (ny * nx, *win.shape)).astype(np.float32)
-    norm = _accumulate(
+    norm = np.zeros((h, w), dtype=np.float32)
+    _accumulate(
         ones,
         (rows * p.STFT_STEP).astype(np.int32),
         (cols * p.STFT_STEP).astype(np.int32),
         win,
-        h,
-        w,
+        norm,
     )
     norm = np.maximum(norm, 1e-6)
     norm.setflags(write=False)
@@ -135,12 +134,16 @@ def _window_norm(h: int, w: int) -> F32:
 
 @nb.njit(cache=True, nogil=True)
 def _accumulate(
-    blocks: F32, y0: npt.NDArray[np.int32], x0: npt.NDArray[np.int32], win: F32, h: int, w: int
-) -> F32:  # pragma: no cover - compiled
-    """Sum of ``blocks * window`` placed at their positions (origins padded by half a block)."""
+    blocks: F32, y0: npt.NDArray[np.int32], x0: npt.NDArray[np.int32], win: F32, out: F32
+) -> None:  # pragma: no cover - compiled
+    """Add ``blocks * window`` into `out` at their positions (origins padded by half a block).
+
+    The sum is later divided by the squared windows of *all* blocks of the grid, so the
+    output fades to zero where the analysed (foreground) blocks end.
+    """
     b = win.shape[0]
     half = b // 2
-    out = np.zeros((h, w), dtype=np.float32)
+    h, w = out.shape
     for k in range(blocks.shape[0]):
         for i in range(b):
             y = y0[k] + i - half
@@ -150,4 +153,3 @@ def _accumulate(
                 x = x0[k] + j - half
                 if 0 <= x < w:
                     out[y, x] += blocks[k, i, j] * win[i, j]
-    return out

@@ -71,9 +71,9 @@ def _gather(
     out = np.empty((y0.shape[0], b, b), dtype=np.float32)
     for k in range(y0.shape[0]):
         for i in range(b):
-            row = padded[y0[k] + i, x0[k] : x0[k] + b]
+            y = y0[k] + i
             for j in range(b):
-                out[k, i, j] = row[j] * window[i, j]
+                out[k, i, j] = padded[y, x0[k] + j] * window[i, j]
     return out
 
 
@@ -93,10 +93,13 @@ def block_spectra(image: F32, block_mask: Mask) -> Spectra:
     pad_r = (nx - 1) * step + b - w - half
     padded = np.pad(image.astype(np.float32), ((half, pad_b), (half, pad_r)), mode="reflect")
     rows, cols = np.nonzero(block_mask)
-    selected = _gather(
-        padded, (rows * step).astype(np.int32), (cols * step).astype(np.int32), hann2d()
-    )
-    spectra = scipy.fft.rfft2(selected, workers=1).astype(np.complex64, copy=False)
+    y0 = (rows * step).astype(np.int32)
+    x0 = (cols * step).astype(np.int32)
+    spectra = np.empty((len(rows), b, b // 2 + 1), dtype=np.complex64)
+    # A few blocks at a time, so that the blocks stay in cache between cutting and transform.
+    for k in range(0, len(rows), p.STFT_CHUNK):
+        part = slice(k, k + p.STFT_CHUNK)
+        spectra[part] = scipy.fft.rfft2(_gather(padded, y0[part], x0[part], hann2d()), workers=1)
     return Spectra(spectra=spectra, block_mask=block_mask.copy(), shape=(h, w))
 
 

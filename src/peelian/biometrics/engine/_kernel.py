@@ -16,14 +16,19 @@ import numpy as np
 import numpy.typing as npt
 
 from ._align import (
+    P_HYPOTHESES,
     P_MINOVER,
+    P_SEEDEVAL,
     P_SEEDPROBE,
     P_SEEDS,
     P_SIMW,
-    _pairing,
     _refit,
-    _seed_evidence,
+    _seed_rotation,
+    best_matches,
+    common_area,
     consistency,
+    resolve_pairs,
+    seed_consensus,
     x_index,
 )
 from ._bits import seed_pairs
@@ -56,14 +61,17 @@ def compare_core(
     nb_: int,
     prm: F64,
     lsm: F32,
-    si: I32,
-    sj: I32,
+    seed: I32,
+    seedf: F64,
+    planes: U64,
+    xs: I32,
     best_j: I32,
     best_w: F32,
     owner: I32,
     b_in: npt.NDArray[np.bool_],
     work: I32,
     pairs: I32,
+    pairf: F64,
     out: F64,
 ) -> float:  # pragma: no cover - compiled
     """Compare two prepared templates and return the raw (uncalibrated) score.
@@ -91,48 +99,41 @@ def compare_core(
         bvalid,
         nb_,
         int(prm[P_SEEDS]),
-        si,
-        sj,
+        seed[0],
+        seed[1],
+        seedf[0],
+        planes,
+        xs,
     )
+    # A cheap vote among the seeds picks the hypotheses worth evaluating in full.
+    seed_consensus(ax, ay, aa, bx, by, ba, seed[0], seed[1], seedf[0], seeds, prm, seedf[1])
+    # Each hypothesis is scored by the best match of the probe's best minutiae; the matches
+    # of the best one so far are kept in row `keep` of best_j/best_w.
+    limit = min(na, int(prm[P_SEEDEVAL]))
     best = -1.0
+    keep = 0
     brot = 0.0
     btx = 0.0
     bty = 0.0
     bcx = 0.0
     bcy = 0.0
-    for t in range(seeds):
-        i = si[t]
-        j = sj[t]
-        rot = ba[j] - aa[i]
-        if rot >= np.pi:
-            rot -= 2.0 * np.pi
-        elif rot < -np.pi:
-            rot += 2.0 * np.pi
-        ev = _seed_evidence(
-            ax,
-            ay,
-            aa,
-            arank,
-            na,
-            bx,
-            by,
-            ba,
-            nb_,
-            xstart,
-            lsm,
-            abits,
-            avalid,
-            bbits,
-            bvalid,
-            rot,
-            bx[j],
-            by[j],
-            ax[i],
-            ay[i],
-            prm,
-        )
+    for _ in range(min(seeds, int(prm[P_HYPOTHESES]))):
+        t = 0
+        for u in range(1, seeds):
+            if seedf[1, u] > seedf[1, t]:
+                t = u
+        seedf[1, t] = -1.0
+        i = seed[0, t]
+        j = seed[1, t]
+        rot = _seed_rotation(aa, ba, i, j)
+        row = 1 - keep if best >= 0 else keep
+        ev = best_matches(
+            ax, ay, aa, arank, limit, bx, by, ba, nb_, xstart, lsm, abits, avalid, bbits,
+            bvalid, rot, bx[j], by[j], ax[i], ay[i], prm, best_j[row], best_w[row],
+        )  # fmt: skip
         if ev > best:
             best = ev
+            keep = row
             brot = rot
             btx = bx[j]
             bty = by[j]
@@ -140,69 +141,29 @@ def compare_core(
             bcy = ay[i]
     if best < 0:
         return 0.0
-    k, s, g, ain, bin_ = _pairing(
-        ax,
-        ay,
-        aa,
-        na,
-        bx,
-        by,
-        ba,
-        nb_,
-        xstart,
-        lsm,
-        abits,
-        avalid,
-        bbits,
-        bvalid,
-        brot,
-        btx,
-        bty,
-        bcx,
-        bcy,
-        prm,
-        best_j,
-        best_w,
-        owner,
-        b_in,
-        pairs,
-    )
+    if limit < na:
+        best_matches(
+            ax, ay, aa, arank, na, bx, by, ba, nb_, xstart, lsm, abits, avalid, bbits, bvalid,
+            brot, btx, bty, bcx, bcy, prm, best_j[keep], best_w[keep],
+        )  # fmt: skip
+    k, s, g = resolve_pairs(best_j[keep], best_w[keep], na, nb_, lsm, owner, pairs)
     if k >= 3:
+        # Refit the transform by least squares over the pairs and pair again.
         rot, tx, ty, cx, cy = _refit(ax, ay, bx, by, pairs, k)
-        k2, s2, g2, ain2, bin2 = _pairing(
-            ax,
-            ay,
-            aa,
-            na,
-            bx,
-            by,
-            ba,
-            nb_,
-            xstart,
-            lsm,
-            abits,
-            avalid,
-            bbits,
-            bvalid,
-            rot,
-            tx,
-            ty,
-            cx,
-            cy,
-            prm,
-            best_j,
-            best_w,
-            owner,
-            b_in,
-            work,
-        )
+        other = 1 - keep
+        best_matches(
+            ax, ay, aa, arank, na, bx, by, ba, nb_, xstart, lsm, abits, avalid, bbits, bvalid,
+            rot, tx, ty, cx, cy, prm, best_j[other], best_w[other],
+        )  # fmt: skip
+        k2, s2, g2 = resolve_pairs(best_j[other], best_w[other], na, nb_, lsm, owner, work)
         if s2 + g2 >= s + g:
             for t in range(k2):
                 pairs[0, t] = work[0, t]
                 pairs[1, t] = work[1, t]
-            k, s, g, ain, bin_ = k2, s2, g2, ain2, bin2
+            k, s, g = k2, s2, g2
             brot, btx, bty, bcx, bcy = rot, tx, ty, cx, cy
-    edge, strong = consistency(ax, ay, aa, bx, by, ba, pairs, k, prm)
+    ain, bin_ = common_area(ax, ay, na, bx, by, nb_, xstart, brot, btx, bty, bcx, bcy, prm, b_in)
+    edge, strong = consistency(ax, ay, aa, bx, by, ba, pairs, k, prm, work[0], work[1], pairf)
     evidence = edge + prm[P_SIMW] * (s + g)
     floor = prm[P_MINOVER]
     raw = evidence * evidence / (max(float(ain), floor) * max(float(bin_), floor))

@@ -110,6 +110,10 @@ def kernel_parameters() -> F64:
             p.SCORE_SIMILARITY_WEIGHT,
             p.SEED_PROBE_MINUTIAE,
             p.SEED_EVIDENCE_MINUTIAE,
+            p.SEED_HYPOTHESES,
+            p.CONSENSUS_ANGLE,
+            p.CONSENSUS_DISTANCE_REL,
+            p.CONSENSUS_DISTANCE_MIN,
         ],
         dtype=np.float64,
     )
@@ -122,14 +126,20 @@ class Workspace:
         m = max(p.MATCH_MINUTIAE, 1)
         self.params = kernel_parameters()
         self.lsm = np.zeros((m, m), dtype=np.float32)
-        self.si = np.zeros(p.SEED_PAIRS, dtype=np.int32)
-        self.sj = np.zeros(p.SEED_PAIRS, dtype=np.int32)
-        self.best_j = np.zeros(m, dtype=np.int32)
-        self.best_w = np.zeros(m, dtype=np.float32)
+        self.seed = np.zeros((2, max(p.SEED_PAIRS, 1)), dtype=np.int32)
+        """Seed pairs: probe and candidate minutia of each."""
+        self.seedf = np.zeros((2, max(p.SEED_PAIRS, 1)), dtype=np.float64)
+        """Seed similarities and consensus votes."""
+        self.planes = np.zeros((p.MCC_ANGULAR_CELLS, m), dtype=np.uint64)
+        self.xs = np.zeros((2, m), dtype=np.int32)
+        self.best_j = np.zeros((2, m), dtype=np.int32)
+        """Best match of each probe minutia under two transforms (the best and a rival)."""
+        self.best_w = np.zeros((2, m), dtype=np.float32)
         self.owner = np.zeros(m, dtype=np.int32)
         self.b_in = np.zeros(m, dtype=np.bool_)
         self.work = np.zeros((2, m), dtype=np.int32)
         self.pairs = np.zeros((2, m), dtype=np.int32)
+        self.pairf = np.zeros((2, m), dtype=np.float64)
         self.out = np.zeros(OUT_SIZE, dtype=np.float64)
 
     def check(self, *templates: PreparedTemplate) -> None:
@@ -165,14 +175,17 @@ class Workspace:
                 len(b),
                 self.params,
                 self.lsm,
-                self.si,
-                self.sj,
+                self.seed,
+                self.seedf,
+                self.planes,
+                self.xs,
                 self.best_j,
                 self.best_w,
                 self.owner,
                 self.b_in,
                 self.work,
                 self.pairs,
+                self.pairf,
                 self.out,
             )
         )

@@ -179,17 +179,19 @@ def _pair_filter(x: F32, y: F32, angle: F32, kind: U8) -> Mask:
     dist = np.hypot(dxm, dym)
     np.fill_diagonal(dist, np.inf)
     bad |= (dist < p.CLUSTER_DISTANCE).any(axis=1)
-    # Two endings facing each other across a small gap are one broken ridge.
+    # Two endings facing each other across a small gap are one broken ridge; only close
+    # pairs of endings are examined.
     ends = kind == 1
-    da = np.abs(np.angle(np.exp(1j * (angle[:, None] - angle[None, :]))))
-    facing = (dist < p.BREAK_DISTANCE) & (da > np.pi - p.BREAK_ANGLE)
-    facing &= ends[:, None] & ends[None, :]
+    i, j = np.nonzero((dist < p.BREAK_DISTANCE) & ends[:, None] & ends[None, :])
+    if not i.size:
+        return bad
+    da = np.abs(np.angle(np.exp(1j * (angle[i] - angle[j]))))
     # ... and the gap lies straight ahead of each ending (directions point into the ridges).
-    ux = np.cos(angle)[:, None]
-    uy = -np.sin(angle)[:, None]
-    ahead = -(ux * -dxm + uy * -dym) / np.maximum(dist, 1e-6)
-    facing &= ahead > np.cos(p.BREAK_AHEAD_ANGLE)
-    bad |= facing.any(axis=1)
+    ux = np.cos(angle[i])
+    uy = -np.sin(angle[i])
+    ahead = -(ux * -dxm[i, j] + uy * -dym[i, j]) / np.maximum(dist[i, j], 1e-6)
+    facing = (da > np.pi - p.BREAK_ANGLE) & (ahead > np.cos(p.BREAK_AHEAD_ANGLE))
+    bad[i[facing]] = True
     return bad
 
 

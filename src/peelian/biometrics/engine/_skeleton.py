@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numba as nb
 import numpy as np
@@ -44,18 +46,36 @@ def thin(binary: U8) -> U8:
     """
     padded = np.zeros((binary.shape[0] + 2, binary.shape[1] + 2), dtype=np.uint8)
     padded[1:-1, 1:-1] = binary != 0
-    _zhang_suen(padded)
+    _zhang_suen(padded, _deletable())
     skel = padded[1:-1, 1:-1]
     _n, labels, stats, _ = cv2.connectedComponentsWithStats(skel, connectivity=8)
-    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < p.MIN_SKELETON_COMPONENT)
-    small = small[small > 0]
-    if small.size:
-        skel = np.where(np.isin(labels, small), 0, skel).astype(np.uint8)
-    return np.ascontiguousarray(skel)
+    keep = stats[:, cv2.CC_STAT_AREA] >= p.MIN_SKELETON_COMPONENT
+    keep[0] = False
+    return np.ascontiguousarray(keep[labels].astype(np.uint8))
+
+
+@functools.cache
+def _deletable() -> U8:
+    """Zhang-Suen deletion rule of each sub-iteration for all 256 neighbourhoods.
+
+    Bit ``k`` of the index is neighbour ``P(k+2)`` (P2 above, then clockwise to P9).
+    """
+    table = np.zeros((2, 256), dtype=np.uint8)
+    for code in range(256):
+        p2, p3, p4, p5, p6, p7, p8, p9 = ((code >> k) & 1 for k in range(8))
+        ring = (p2, p3, p4, p5, p6, p7, p8, p9, p2)
+        b = sum(ring[:8])
+        a = sum(ring[k] == 0 and ring[k + 1] == 1 for k in range(8))
+        if not 2 <= b <= 6 or a != 1:
+            continue
+        table[0, code] = p2 * p4 * p6 == 0 and p4 * p6 * p8 == 0
+        table[1, code] = p2 * p4 * p8 == 0 and p2 * p6 * p8 == 0
+    table.setflags(write=False)
+    return table
 
 
 @nb.njit(cache=True, nogil=True)
-def _zhang_suen(img: U8) -> None:  # pragma: no cover - compiled
+def _zhang_suen(img: U8, table: U8) -> None:  # pragma: no cover - compiled
     h, w = img.shape
     ys = np.empty(h * w, dtype=np.int32)
     xs = np.empty(h * w, dtype=np.int32)
@@ -82,37 +102,20 @@ def _zhang_suen(img: U8) -> None:  # pragma: no cover - compiled
                 ys[m] = y
                 xs[m] = x
                 m += 1
-                p2 = img[y - 1, x]
-                p3 = img[y - 1, x + 1]
-                p4 = img[y, x + 1]
-                p5 = img[y + 1, x + 1]
-                p6 = img[y + 1, x]
-                p7 = img[y + 1, x - 1]
-                p8 = img[y, x - 1]
-                p9 = img[y - 1, x - 1]
-                b = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9
-                if b < 2 or b > 6:
-                    continue
-                a = (
-                    (p2 == 0 and p3 == 1)
-                    + (p3 == 0 and p4 == 1)
-                    + (p4 == 0 and p5 == 1)
-                    + (p5 == 0 and p6 == 1)
-                    + (p6 == 0 and p7 == 1)
-                    + (p7 == 0 and p8 == 1)
-                    + (p8 == 0 and p9 == 1)
-                    + (p9 == 0 and p2 == 1)
+                code = (
+                    img[y - 1, x]
+                    | (img[y - 1, x + 1] << 1)
+                    | (img[y, x + 1] << 2)
+                    | (img[y + 1, x + 1] << 3)
+                    | (img[y + 1, x] << 4)
+                    | (img[y + 1, x - 1] << 5)
+                    | (img[y, x - 1] << 6)
+                    | (img[y - 1, x - 1] << 7)
                 )
-                if a != 1:
-                    continue
-                if step == 0:
-                    if p2 * p4 * p6 != 0 or p4 * p6 * p8 != 0:
-                        continue
-                elif p2 * p4 * p8 != 0 or p2 * p6 * p8 != 0:
-                    continue
-                rem_y[k] = y
-                rem_x[k] = x
-                k += 1
+                if table[step, code]:
+                    rem_y[k] = y
+                    rem_x[k] = x
+                    k += 1
             n = m
             for i in range(k):
                 img[rem_y[i], rem_x[i]] = 0

@@ -151,7 +151,10 @@ class Evaluation:
             "bytes_per_finger": self.bytes_per_finger,
             "minutiae_median": self.minutiae_median,
             "protocol": "error rates: FVC genuine pairs vs all-pairs impostors; 'fvc': FVC "
-            "impostors (first impressions only); times are CPU time on one core",
+            "impostors (first impressions only); extract_ms_median and comparisons_per_s are "
+            "CPU time on one core (process CPU time; extraction: best of 2 runs per image; "
+            "comparisons_per_s: best of 3 rounds of 1:N search); extract_wall_ms_median is "
+            "wall-clock time",
         }
 
 
@@ -160,28 +163,42 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 def extract_all(
-    samples: Sequence[Sample], progress: Progress = _noop, *, wall: list[float] | None = None
+    samples: Sequence[Sample],
+    progress: Progress = _noop,
+    *,
+    wall: list[float] | None = None,
+    repeats: int = 1,
 ) -> tuple[list[Template | None], list[float], list[str]]:
     """Extract every sample; failures become ``None`` with their reasons collected.
 
     Returns the templates, the CPU time of each extraction in milliseconds (all threads of
-    this process, so a per-core cost unaffected by other processes) and the failures; wall
-    times are appended to `wall` when given.
+    this process, so a per-core cost) and the failures; wall times are appended to `wall`
+    when given. With `repeats` above 1 each image is extracted that many times and its
+    shortest CPU time kept (extraction is deterministic), as ``timeit`` does: on a shared
+    machine, the longer runs measure caches evicted by other processes, not the extractor.
     """
     templates: list[Template | None] = []
     times: list[float] = []
     failed: list[str] = []
     for k, s in enumerate(samples):
-        start_cpu = time.process_time()
-        start = time.perf_counter()
-        try:
-            templates.append(extract(s.path))
-        except EngineError as exc:
-            templates.append(None)
-            failed.append(f"{s.path.name}: {exc}")
-        times.append((time.process_time() - start_cpu) * 1e3)
+        best_cpu = best_wall = float("inf")
+        template: Template | None = None
+        for _ in range(max(repeats, 1)):
+            start_cpu = time.process_time()
+            start = time.perf_counter()
+            try:
+                template = extract(s.path)
+            except EngineError as exc:
+                template = None
+                reason = f"{s.path.name}: {exc}"
+            best_cpu = min(best_cpu, (time.process_time() - start_cpu) * 1e3)
+            best_wall = min(best_wall, (time.perf_counter() - start) * 1e3)
+        templates.append(template)
+        if template is None:
+            failed.append(reason)
+        times.append(best_cpu)
         if wall is not None:
-            wall.append((time.perf_counter() - start) * 1e3)
+            wall.append(best_wall)
         progress("extract", k + 1, len(samples))
     return templates, times, failed
 
@@ -191,14 +208,21 @@ def _score(a: PreparedTemplate | None, b: PreparedTemplate | None) -> float:
 
 
 def measure_throughput(
-    prepared: Sequence[PreparedTemplate], *, min_gallery: int = 5000, budget_s: float = 1.0
+    prepared: Sequence[PreparedTemplate],
+    *,
+    min_gallery: int = 5000,
+    budget_s: float = 1.5,
+    rounds: int = 3,
 ) -> float:
-    """Comparisons per second of 1:N search on one core.
+    """Comparisons per second of 1:N search on one core, in CPU time.
 
-    The gallery is the prepared templates tiled to at least `min_gallery` entries; probes are
-    searched one after another until `budget_s` seconds of CPU time have passed (at least one
-    probe). CPU time of this single-threaded process is used, so the figure is per core and
-    not inflated or deflated by other processes sharing the machine.
+    The gallery is the prepared templates tiled to at least `min_gallery` entries; probes,
+    taken in a fixed shuffled order so that they come from every finger, are searched one
+    after another until ``budget_s / rounds`` seconds of CPU time have passed (at least one
+    probe), `rounds` times. The process's CPU time is used, so the figure is
+    per core, and the best round is reported, as ``timeit`` does: on a machine shared with
+    other work, slower rounds measure the interference (caches evicted by other processes),
+    not the matcher.
     """
     if not prepared:
         return 0.0
@@ -206,14 +230,18 @@ def measure_throughput(
     reps = max(1, -(-min_gallery // len(gallery)))
     big = gallery.subset(np.tile(np.arange(len(gallery)), reps))
     search_raw(prepared[0], gallery.subset(slice(0, 1)))  # compile outside the timing
-    start = time.process_time()
-    n = 0
-    for q in prepared:
-        search_raw(q, big)
-        n += len(big)
-        if time.process_time() - start >= budget_s:
-            break
-    return n / max(time.process_time() - start, 1e-9)
+    order = np.random.default_rng(0).permutation(len(prepared))
+    best = 0.0
+    for _ in range(max(rounds, 1)):
+        start = time.process_time()
+        n = 0
+        for k in order:
+            search_raw(prepared[k], big)
+            n += len(big)
+            if time.process_time() - start >= budget_s / max(rounds, 1):
+                break
+        best = max(best, n / max(time.process_time() - start, 1e-9))
+    return best
 
 
 def evaluate(
@@ -224,7 +252,7 @@ def evaluate(
     if not samples:
         raise FileNotFoundError(f"no FINGER_IMPRESSION images (e.g. 101_1.tif) in {folder}")
     wall: list[float] = []
-    templates, times, failed = extract_all(samples, progress, wall=wall)
+    templates, times, failed = extract_all(samples, progress, wall=wall, repeats=2)
     prepared = [prepare(t) if t is not None else None for t in templates]
     n = len(samples)
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]

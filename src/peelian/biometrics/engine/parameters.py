@@ -62,6 +62,8 @@ STFT_BLOCK: Final = 48
 """Side of the overlapping analysis blocks."""
 STFT_STEP: Final = 16
 """Distance between block centres (half a block, so that Hann windows overlap-add evenly)."""
+STFT_CHUNK: Final = 32
+"""Blocks transformed at a time (speed only: small enough to stay in the processor cache)."""
 MIN_RIDGE_PERIOD: Final = 5.0
 MAX_RIDGE_PERIOD: Final = 15.0
 DEFAULT_RIDGE_PERIOD: Final = 9.0
@@ -127,7 +129,16 @@ MCC_MIN_NEIGHBOURS: Final = 2
 MATCH_MINUTIAE: Final = 44
 """Minutiae compared per template (best quality first); keeps a packed gallery entry <= 2 KiB."""
 SEED_PAIRS: Final = 6
-"""Alignment hypotheses tried per comparison (best local similarities first)."""
+"""Seed pairs (best whole-cylinder similarities) that vote on the alignment; each is one
+rigid-alignment hypothesis."""
+SEED_HYPOTHESES: Final = 3
+"""Hypotheses with the most votes that are evaluated in full per comparison."""
+CONSENSUS_ANGLE: Final = 0.35
+"""Two seed pairs agree when their rotations differ by less than this."""
+CONSENSUS_DISTANCE_REL: Final = 0.2
+CONSENSUS_DISTANCE_MIN: Final = 14.0
+"""...and one seed's transform carries the other's probe minutia within the larger of these
+(relative to their distance, absolute in pixels) of its candidate minutia."""
 SEED_PROBE_MINUTIAE: Final = 44
 """Only this many of the probe's best minutiae are searched for alignment seeds."""
 SEED_EVIDENCE_MINUTIAE: Final = 44
@@ -159,17 +170,17 @@ SCORE_SIMILARITY_WEIGHT: Final = 0.5
 # different fingers, plus mirrored templates). Knots map raw similarity to -10*log10(FMR).
 CALIBRATION_RAW: Final = (
     0,
-    0.062592,
-    0.085135,
-    0.10601,
-    0.13536,
-    0.16149,
-    0.188,
-    0.20047,
-    0.22233,
-    0.25319,
-    0.2666,
-    0.27212,
+    0.057055,
+    0.076932,
+    0.095897,
+    0.12665,
+    0.15195,
+    0.17576,
+    0.1919,
+    0.21603,
+    0.24521,
+    0.26245,
+    0.26857,
     0.28969,
 )
 CALIBRATION_SCORE: Final = (
@@ -187,5 +198,5 @@ CALIBRATION_SCORE: Final = (
     26.99,
     30,
 )
-CALIBRATION_TAIL_SLOPE: Final = 122.47
+CALIBRATION_TAIL_SLOPE: Final = 115.42
 """Score per unit of raw similarity beyond the last knot (exponential impostor tail)."""

@@ -132,6 +132,19 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     return {"=": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
 
 
+def _equality(equal: bool, left: Node, right: Node) -> Node:
+    """`=` or `!=`; two strings (the usual case: a choice against a literal) compare directly."""
+    op = "=" if equal else "!="
+
+    def node(s: Scope) -> bool:
+        a, b = left(s), right(s)
+        if type(a) is str and type(b) is str:
+            return (a == b) is equal
+        return _compare(op, a, b)
+
+    return node
+
+
 def _selected(values: Any, choice: Any) -> bool:
     items = values if isinstance(values, list) else _str(values).split()
     return _str(choice) in [_str(v) for v in items]
@@ -213,7 +226,9 @@ class _Parser:
             return lambda s: truthy(left(s)) or truthy(right(s))
         if op == "and":
             return lambda s: truthy(left(s)) and truthy(right(s))
-        if op in ("=", "!=", "<", "<=", ">", ">="):
+        if op in ("=", "!="):
+            return _equality(op == "=", left, right)
+        if op in ("<", "<=", ">", ">="):
             return lambda s: _compare(op, left(s), right(s))
         return lambda s: _arith(op, left(s), right(s))
 
@@ -256,7 +271,10 @@ class _Parser:
         self.expect(")")
         if not low <= len(args) <= high:
             raise ExpressionError(f"{name}() takes {low}–{high} arguments, not {len(args)}")
-        return lambda s: fn(*(a(s) for a in args))
+        if len(args) == 1:
+            (only,) = args
+            return lambda s: fn(only(s))
+        return lambda s: fn(*[a(s) for a in args])
 
 
 @dataclass(frozen=True)

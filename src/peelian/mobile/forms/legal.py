@@ -11,6 +11,7 @@ import hashlib
 from typing import Any
 
 from peelian.mobile.forms.schema import FormSchema, TemplateRef
+from peelian.records.service import statements
 
 __all__ = [
     "KINDS",
@@ -64,8 +65,10 @@ LEGAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 KINDS = frozenset(LEGAL_FIELDS) | {"generic"}
 
-# A paraphrase kept as versioned template text. Before live use the exact wording must be taken
-# from the current MG11 template and CrimPR Part 16 and published as a new version.
+# The declaration printed on the MG11 (s.9(2)(b) CJA 1967; CrimPR r.16.2), word for word and
+# punctuation included, with the page count as a placeholder the form fills in. The witness signs
+# the filled-in text; the record hashes exactly that text and binds it to the signature image
+# (peelian.records.service.statements). A change of wording is a new template version.
 S9_DECLARATION = TemplateRef(
     name="mg11-s9-declaration",
     version=1,
@@ -102,9 +105,12 @@ def kind_errors(form: FormSchema) -> list[str]:
 
 
 def envelope_sha256(declaration_sha256: str, statement: str, signed_at: str) -> str:
-    """The hash the witness's signature is bound to: declaration, statement text and time."""
-    text = f"peelian-mg11-envelope:v1:{declaration_sha256}:{signed_at}:{statement}"
-    return hashlib.sha256(text.encode()).hexdigest()
+    """The hash the witness's signature is bound to: declaration, statement text and time.
+
+    One definition, the records one, so a statement re-verifies in records exactly as it was
+    checked when it arrived.
+    """
+    return statements.envelope_sha256(declaration_sha256, statement, signed_at)
 
 
 def submission_errors(form: FormSchema, data: dict[str, Any]) -> list[tuple[str, str]]:

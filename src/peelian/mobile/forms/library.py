@@ -7,6 +7,7 @@ Census "18+1"; officer-perceived ethnicity the IC "6+1".
 from __future__ import annotations
 
 from peelian.mobile.forms._rows import COLUMNS, REQ, YES_NO, BuiltinForm, choices, q
+from peelian.mobile.forms.legal import S9_DECLARATION
 from peelian.mobile.forms.library_reports import INCIDENT, MISSING_PERSON, VEHICLE_STOP
 
 __all__ = ["COLUMNS", "FORMS", "BuiltinForm"]
@@ -168,10 +169,21 @@ STOP_SEARCH: BuiltinForm = {
     ),
 }
 
+# What the witness reads and signs: the s.9 declaration with the page count filled in.
+S9_DECLARATION_LABEL = S9_DECLARATION.text.replace("{page_count}", "${page_count}")
+
 MG11: BuiltinForm = {
-    "settings": {"form_title": "MG11 witness statement", "form_id": "mg11", "version": "2025.1"},
+    # 2025.2 shows the witness the exact s.9 declaration before they sign, and names the incident.
+    "settings": {"form_title": "MG11 witness statement", "form_id": "mg11", "version": "2025.2"},
     "survey": [
         q("text", "urn", "URN"),
+        q(
+            "text",
+            "incident_ref",
+            "Incident reference (leave blank to open a new incident)",
+            constraint="regex(., '^INC-[0-9]{8}-[0-9]{6}$')",
+            constraint_message="An incident reference looks like INC-20261129-000123",
+        ),
         q("text", "witness_name", "Statement of", **REQ),
         q("select_one age_band", "age_band", "Age", **REQ),
         q(
@@ -198,6 +210,7 @@ MG11: BuiltinForm = {
         q("text", "exhibit_ref", "Exhibit reference", **REQ),
         q("text", "exhibit_description", "Description"),
         q("end_repeat", ""),
+        q("note", "s9_declaration", S9_DECLARATION_LABEL),
         q(
             "text",
             "declaration_sha256",

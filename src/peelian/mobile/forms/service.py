@@ -25,6 +25,7 @@ from peelian.mobile.sync.changes import ChangeIn, publish_changes
 __all__ = [
     "builtin_xlsform",
     "compiled",
+    "compiled_by_id",
     "list_versions",
     "publish",
     "publish_builtin",
@@ -46,6 +47,15 @@ def compiled(version: FormVersion) -> CompiledForm:
             _COMPILED.clear()
         _COMPILED[version.id] = found
     return found
+
+
+def compiled_by_id(session: Session, version_id: uuid.UUID) -> CompiledForm:
+    """A version's validator by id; its schema is read only the first time in this process."""
+    found = _COMPILED.get(version_id)
+    if found is not None:
+        return found
+    (version,) = [v for v in repository.form_versions(session) if v.id == version_id]
+    return compiled(version)
 
 
 def _change(version: FormVersion) -> ChangeIn:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -37,22 +37,45 @@ class ValidationResult:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _check_type(f: FormField, value: Any) -> tuple[Any, str | None]:
-    t = f.type
-    if t in (FieldType.TEXT, *ATTACHMENT_TYPES):
-        if not isinstance(value, str):
-            return value, "must be text"
-        return value, "is too long" if len(value) > MAX_TEXT else None
-    if t is FieldType.INTEGER:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        return value, None if ok else "must be a whole number"
-    if t is FieldType.DECIMAL:
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-        return value, None if ok else "must be a number"
-    if t in (FieldType.DATE, FieldType.TIME, FieldType.DATETIME):
-        parse = {FieldType.DATE: date.fromisoformat, FieldType.TIME: time.fromisoformat}.get(
-            t, datetime.fromisoformat
-        )
+Check = Callable[[Any], tuple[Any, str | None]]
+_PARSERS: dict[FieldType, Callable[[str], Any]] = {
+    FieldType.DATE: date.fromisoformat,
+    FieldType.TIME: time.fromisoformat,
+    FieldType.DATETIME: datetime.fromisoformat,
+}
+
+
+def _text(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str):
+        return value, "must be text"
+    return value, "is too long" if len(value) > MAX_TEXT else None
+
+
+def _integer(value: Any) -> tuple[Any, str | None]:
+    ok = isinstance(value, int) and not isinstance(value, bool)
+    return value, None if ok else "must be a whole number"
+
+
+def _decimal(value: Any) -> tuple[Any, str | None]:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return value, None if ok else "must be a number"
+
+
+def _geopoint(value: Any) -> tuple[Any, str | None]:
+    m = _GEO.match(value) if isinstance(value, str) else None
+    if m is None or abs(float(m[1])) > 90 or abs(float(m[2])) > 180:
+        return value, "must be 'latitude longitude [altitude accuracy]'"
+    return value, None
+
+
+def _any(value: Any) -> tuple[Any, str | None]:
+    return value, None
+
+
+def _temporal(t: FieldType) -> Check:
+    parse = _PARSERS[t]
+
+    def check(value: Any) -> tuple[Any, str | None]:
         try:
             parsed = parse(str(value))
         except ValueError:
@@ -60,21 +83,54 @@ def _check_type(f: FormField, value: Any) -> tuple[Any, str | None]:
         if t is FieldType.DATETIME and getattr(parsed, "tzinfo", None) is None:
             return value, "must include its time-zone offset"
         return value, None
-    allowed = {c.value for c in f.choices}
+
+    return check
+
+
+def _select(t: FieldType, allowed: frozenset[str]) -> Check:
     if t is FieldType.SELECT_ONE:
-        return value, None if isinstance(value, str) and value in allowed else "is not an option"
-    if t is FieldType.SELECT_MULTIPLE:
+        return lambda v: (v, None if isinstance(v, str) and v in allowed else "is not an option")
+
+    def multiple(value: Any) -> tuple[Any, str | None]:
         items = value.split() if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
             return value, "must be a list of options"
         bad = [v for v in items if v not in allowed]
         return items, f"has options that do not exist: {', '.join(bad)}" if bad else None
-    if t is FieldType.GEOPOINT:
-        m = _GEO.match(value) if isinstance(value, str) else None
-        if m is None or abs(float(m[1])) > 90 or abs(float(m[2])) > 180:
-            return value, "must be 'latitude longitude [altitude accuracy]'"
-        return value, None
-    return value, None
+
+    return multiple
+
+
+def _checker(f: FormField) -> Check:
+    """The type check of one field, built once per form version: (cleaned value, problem)."""
+    t = f.type
+    if t is FieldType.TEXT or t in ATTACHMENT_TYPES:
+        return _text
+    if t in _PARSERS:
+        return _temporal(t)
+    if t in (FieldType.SELECT_ONE, FieldType.SELECT_MULTIPLE):
+        return _select(t, frozenset(c.value for c in f.choices))
+    simple: dict[FieldType, Check] = {
+        FieldType.INTEGER: _integer,
+        FieldType.DECIMAL: _decimal,
+        FieldType.GEOPOINT: _geopoint,
+    }
+    return simple.get(t, _any)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One field's validation, prepared once per form version."""
+
+    field: FormField
+    relevant: Expr | None
+    calculation: Expr | None
+    required: Expr | None
+    constraint: Expr | None
+    check: Check
+    group: bool
+    skip: bool  # a note: never stored
+    attachment: bool
 
 
 class CompiledForm:
@@ -89,9 +145,20 @@ class CompiledForm:
                 if text:
                     self._exprs[(f.name, attr)] = compile_expr(text)
 
-        # One plan per field, so validating a submission does no lookups by name.
-        self._plan: dict[str, tuple[Expr | None, ...]] = {
-            f.name: tuple(self._exprs.get((f.name, a)) for a in _ATTRS) for f in schema.walk()
+        # One step per field, so validating a submission does no lookups by name or type.
+        self._steps: dict[str, _Step] = {
+            f.name: _Step(
+                f,
+                relevant=self._exprs.get((f.name, "relevant")),
+                calculation=self._exprs.get((f.name, "calculation")),
+                required=self._exprs.get((f.name, "required")),
+                constraint=self._exprs.get((f.name, "constraint")),
+                check=_checker(f),
+                group=f.type is FieldType.GROUP,
+                skip=f.type is FieldType.NOTE,
+                attachment=f.type in ATTACHMENT_TYPES,
+            )
+            for f in schema.walk()
         }
         self._known: dict[int, frozenset[str]] = {}
 
@@ -139,17 +206,18 @@ class CompiledForm:
         parent_relevant: bool,
     ) -> None:
         scope = Scope(frames)
+        steps = self._steps
         for f in fields:
-            relevant_expr, calc, req, con = self._plan[f.name]
-            relevant = parent_relevant and (relevant_expr is None or relevant_expr.test(scope))
-            if f.type is FieldType.GROUP:
+            step = steps[f.name]
+            relevant = parent_relevant and (step.relevant is None or step.relevant.test(scope))
+            if step.group:
                 self._fields(f.children, clean, frames, path, result, parent_relevant=relevant)
                 continue
-            if not relevant or f.type is FieldType.NOTE:
+            if not relevant or step.skip:
                 clean.pop(f.name, None)
                 continue
-            if calc is not None:
-                value = calc.evaluate(scope)
+            if step.calculation is not None:
+                value = step.calculation.evaluate(scope)
                 clean[f.name] = (
                     value if not isinstance(value, float) or math.isfinite(value) else ""
                 )
@@ -157,22 +225,22 @@ class CompiledForm:
             value = clean.get(f.name)
             if value is None or value == "" or value == []:
                 clean.pop(f.name, None)
-                if req is not None and req.test(scope):
+                if step.required is not None and step.required.test(scope):
                     result.errors.append((f"{path}/{f.name}", f.required_message or "is required"))
                 continue
-            where = f"{path}/{f.name}"
             if f.type is FieldType.REPEAT:
-                self._repeat(f, value, clean, frames, where, result)
+                self._repeat(f, value, clean, frames, f"{path}/{f.name}", result)
                 continue
-            value, problem = _check_type(f, value)
+            value, problem = step.check(value)
             if problem:
-                result.errors.append((where, problem))
+                result.errors.append((f"{path}/{f.name}", problem))
                 continue
             clean[f.name] = value
-            if f.type in ATTACHMENT_TYPES:
+            if step.attachment:
                 result.attachments.add(value)
+            con = step.constraint
             if con is not None and not truthy(con.evaluate(Scope(frames, current=value))):
-                result.errors.append((where, f.constraint_message or "is not valid"))
+                result.errors.append((f"{path}/{f.name}", f.constraint_message or "is not valid"))
 
     def _repeat(
         self,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -47,23 +48,30 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
-def entry_dict(entry: NotebookEntry) -> dict[str, Any]:
-    """The entry as its hash sees it (and as the export manifest carries it)."""
+def entry_dict(entry: NotebookEntry | Mapping[str, Any]) -> dict[str, Any]:
+    """The entry (a model or a row about to be inserted) as its hash sees it.
+
+    The export manifest carries the same dict.
+    """
+    get: Callable[[str], Any] = (
+        entry.__getitem__ if isinstance(entry, Mapping) else partial(getattr, entry)
+    )
+    amends = get("amends")
     return {
-        "id": str(entry.id),
-        "officer_id": str(entry.officer_id),
-        "position": entry.position,
-        "device_id": str(entry.device_id),
-        "device_number": entry.device_number,
-        "device_time": _iso(entry.device_time),
-        "server_time": _iso(entry.server_time),
-        "text": entry.text,
-        "amends": None if entry.amends is None else str(entry.amends),
-        "reason": entry.reason,
-        "latitude": entry.latitude,
-        "longitude": entry.longitude,
-        "prev_hash": entry.prev_hash,
-        "hash": entry.hash,
+        "id": str(get("id")),
+        "officer_id": str(get("officer_id")),
+        "position": get("position"),
+        "device_id": str(get("device_id")),
+        "device_number": get("device_number"),
+        "device_time": _iso(get("device_time")),
+        "server_time": _iso(get("server_time")),
+        "text": get("text"),
+        "amends": None if amends is None else str(amends),
+        "reason": get("reason"),
+        "latitude": get("latitude"),
+        "longitude": get("longitude"),
+        "prev_hash": get("prev_hash"),
+        "hash": get("hash"),
     }
 
 
@@ -74,7 +82,11 @@ def prepare_entries(
     problems: list[tuple[str, str]] = []
     known = {p.entry_id for p in payloads}
     amended = [p.amends for p in payloads if p.amends is not None and p.amends not in known]
-    found = {e.id for e in repository.notebook_range(session, officer_id, ids=amended)}
+    found = (
+        {e.id for e in repository.notebook_range(session, officer_id, ids=amended)}
+        if amended
+        else set()
+    )
     for i, p in enumerate(payloads):
         if p.amends is not None and p.amends not in found and p.amends not in known:
             problems.append((f"{i}/amends", "names no earlier entry of yours"))
@@ -92,34 +104,37 @@ def append_entries(
     device_id: uuid.UUID,
     payloads: Sequence[NotebookPayload],
     server_time: datetime,
-) -> list[NotebookEntry]:
-    """Chain and insert entries (checked first by prepare_entries)."""
-    head = repository.notebook_head(session, officer_id)
-    position, prev = (head.position, head.hash) if head else (0, GENESIS)
-    made: list[NotebookEntry] = []
+) -> list[dict[str, Any]]:
+    """Chain and insert entries (checked first by prepare_entries); returns the rows inserted.
+
+    Rows go in with one bulk insert: a concurrent append for the same officer collides on the
+    unique (officer_id, position) and the whole transaction is refused, so a chain never forks.
+    """
+    tip = repository.notebook_tip(session, officer_id)
+    position, prev = tip if tip else (0, GENESIS)
+    rows: list[dict[str, Any]] = []
     for p in payloads:
         position += 1
-        entry = NotebookEntry(
-            id=p.entry_id,
-            officer_id=officer_id,
-            position=position,
-            device_id=device_id,
-            device_number=p.device_number,
-            device_time=p.device_time.astimezone(UTC),
-            server_time=server_time,
-            text=p.text,
-            amends=p.amends,
-            reason=p.reason,
-            latitude=p.latitude,
-            longitude=p.longitude,
-            prev_hash=prev,
-            hash="",
-        )
-        entry.hash = entry_hash(entry_dict(entry))
-        prev = entry.hash
-        made.append(entry)
-    session.add_all(made)
-    return made
+        row: dict[str, Any] = {
+            "id": p.entry_id,
+            "officer_id": officer_id,
+            "position": position,
+            "device_id": device_id,
+            "device_number": p.device_number,
+            "device_time": p.device_time.astimezone(UTC),
+            "server_time": server_time,
+            "text": p.text,
+            "amends": p.amends,
+            "reason": p.reason,
+            "latitude": p.latitude,
+            "longitude": p.longitude,
+            "prev_hash": prev,
+            "hash": "",
+        }
+        row["hash"] = prev = entry_hash(entry_dict(row))
+        rows.append(row)
+    repository.insert_rows(session, NotebookEntry, rows)
+    return rows
 
 
 def list_entries(

@@ -73,13 +73,16 @@ def decide(
         raise Conflict(f"this submission is already {sub.status.value}")
     if decision.decision == "return" and not (decision.comments or "").strip():
         raise InvalidInput("say what the officer must change", extra={"action": "fix"})
+    if decision.decision == "accept":
+        # The record is made first, inside a savepoint: a submission that cannot be mapped
+        # raises with nothing half-made, and stays submitted for the supervisor to return.
+        with session.begin_nested():
+            sub.record_ref = _records_bridge.record_for(session, actor=actor, submission=sub)
     sub.status = (
         SubmissionStatus.ACCEPTED if decision.decision == "accept" else SubmissionStatus.RETURNED
     )
     sub.review_comments = decision.comments
     sub.reviewed_by, sub.reviewed_at = actor.user_id, utcnow()
-    if sub.status is SubmissionStatus.ACCEPTED:
-        sub.record_ref = _records_bridge.record_for(session, actor=actor, submission=sub)
     publish_changes(
         session,
         [

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peelian.auth.models import User
@@ -25,7 +24,7 @@ from peelian.mobile.errors import (
     OperationInvalid,
     problem,
 )
-from peelian.mobile.forms.service import compiled
+from peelian.mobile.forms.service import compiled_by_id
 from peelian.mobile.models import (
     Attachment,
     Draft,
@@ -64,7 +63,7 @@ class Batch:
     device_id: uuid.UUID
     ops: list[Operation]
     payloads: list[Any] = field(default_factory=list)
-    forms: dict[tuple[str, str], Any] = field(default_factory=dict)
+    forms: dict[tuple[str, str], repository.VersionRef] = field(default_factory=dict)
     cleaned: dict[int, dict[str, Any]] = field(default_factory=dict)
     duplicates: set[uuid.UUID] = field(default_factory=set)
 
@@ -110,9 +109,10 @@ def _check_submissions(
     session: Session, batch: Batch, subs: list[tuple[int, SubmissionPayload]], max_bytes: int
 ) -> None:
     keys = sorted({(p.form_id, p.form_version) for _, p in subs})
-    batch.forms = {(v.form_id, v.version): v for v in repository.form_versions(session, keys)}
-    ids = [p.submission_id for _, p in subs]
-    batch.duplicates |= set(session.scalars(select(Submission.id).where(Submission.id.in_(ids))))
+    batch.forms = {(v.form_id, v.version): v for v in repository.version_refs(session, keys)}
+    batch.duplicates |= repository.existing_ids(
+        session, Submission, [p.submission_id for _, p in subs]
+    )
     for i, p in subs:
         op = batch.ops[i]
         version = batch.forms.get((p.form_id, p.form_version))
@@ -143,7 +143,7 @@ def _check_submissions(
                     f"attachment {a.name} is {a.size} bytes; the limit is {max_bytes}",
                     "fix",
                 )
-        result = compiled(version).validate(p.data)
+        result = compiled_by_id(session, version.id).validate(p.data)
         declared = {a.name for a in p.attachments}
         for name in sorted(result.attachments - declared):
             result.errors.append(("/data", f"refers to attachment {name!r}, not declared"))
@@ -161,9 +161,9 @@ def _check_submissions(
 
 
 def _check_notes(session: Session, batch: Batch, notes: list[tuple[int, NotebookPayload]]) -> None:
-    ids = [p.entry_id for _, p in notes]
-    found = session.scalars(select(NotebookEntry.id).where(NotebookEntry.id.in_(ids)))
-    batch.duplicates |= set(found)
+    batch.duplicates |= repository.existing_ids(
+        session, NotebookEntry, [p.entry_id for _, p in notes]
+    )
     fresh = [(i, p) for i, p in notes if p.entry_id not in batch.duplicates]
     problems = notebook.prepare_entries(
         session, officer_id=batch.user.id, payloads=[p for _, p in fresh]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +29,7 @@ from peelian.mobile.schemas import (
     PushResponse,
 )
 from peelian.mobile.schemas import Receipt as ReceiptOut
-from peelian.mobile.sync.apply import Batch, apply_batch, check_batch
+from peelian.mobile.sync.apply import Batch, Outcome, apply_batch, check_batch
 from peelian.mobile.sync.changes import buckets_for, publish_changes
 from peelian.mobile.sync.protocol import (
     ReceiptSigner,
@@ -54,7 +55,7 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _receipt(signer: ReceiptSigner, row: SyncOperation) -> ReceiptOut:
+def _receipt(signer: ReceiptSigner, row: Row[Any]) -> ReceiptOut:
     received = _iso(row.received_at)
     return ReceiptOut(
         op_id=row.op_id,
@@ -96,6 +97,7 @@ def push(
 ) -> PushResponse:
     """Apply a batch exactly once; replays get their stored receipts back."""
     _check_order(batch)
+    repository.lock_device_log(session, caller.device_id)
     last = repository.last_seq(session, caller.device_id)
     first = batch.ops[0].seq
     if first > last + 1:
@@ -130,13 +132,15 @@ def push(
                 Conflict, "a concurrent push got there first; send the batch again", "retry"
             ) from exc
     receipts = [_receipt(signer, by_seq[op.seq]) for op in replayed]
+    received = _iso(now)
+    # Built from values this function made itself, so they skip validation.
     receipts += [
-        ReceiptOut(
+        ReceiptOut.model_construct(
             op_id=r["op_id"],
             seq=r["seq"],
             status=r["status"],
             payload_sha256=r["payload_sha256"],
-            received_at=_iso(now),
+            received_at=received,
             record_id=r["record_id"],
             key_id=signer.key_id,
             signature=r["signature"],
@@ -148,19 +152,20 @@ def push(
 
 def _check_replays(
     session: Session, device_id: uuid.UUID, batch: PushRequest, hashes: list[str], last: int
-) -> dict[int, SyncOperation]:
+) -> dict[int, Row[Any]]:
     """Stored ops for replayed seqs; refuse a seq or op id reused for something else."""
     replayed = [op for op in batch.ops if op.seq <= last]
-    fresh = [op for op in batch.ops if op.seq > last]
-    stored = repository.existing_ops(
-        session, device_id, [op.seq for op in replayed], [op.id for op in fresh]
-    )
-    by_seq = {row.seq: row for row in stored if row.device_id == device_id}
+    fresh_ids = [op.id for op in batch.ops if op.seq > last]
+    stored = repository.stored_ops(session, device_id, [op.seq for op in replayed])
+    by_seq = {row.seq: row for row in stored}
+    used = repository.used_op_ids(session, fresh_ids)
+    seen: set[uuid.UUID] = set()
     for op, sha in zip(batch.ops, hashes, strict=True):
         row = by_seq.get(op.seq) if op.seq <= last else None
         clash = (row is not None and (row.op_id != op.id or row.payload_sha256 != sha)) or (
-            op.seq > last and any(r.op_id == op.id for r in stored)
+            op.seq > last and (op.id in used or op.id in seen)
         )
+        seen.add(op.id)
         if clash:
             raise problem(
                 SequenceReused,
@@ -187,12 +192,10 @@ def _apply(
     checked = Batch(user=caller.user, device_id=caller.device_id, ops=fresh)
     check_batch(session, checked, max_attachment_bytes=max_attachment_bytes)
     outcomes, changes = apply_batch(session, checked, now=now, blob_exists=blob_exists)
-    received = _iso(now)
+    received, device = _iso(now), str(caller.device_id)
     rows = []
     for op, outcome, sha in zip(fresh, outcomes, hashes, strict=True):
-        message = receipt_message(
-            str(caller.device_id), op.seq, str(op.id), sha, outcome.status, received
-        )
+        message = receipt_message(device, op.seq, str(op.id), sha, outcome.status, received)
         rows.append(
             {
                 "device_id": caller.device_id,
@@ -219,10 +222,20 @@ def _apply(
             "ops": len(fresh),
             "kinds": sorted({op.kind for op in fresh}),
             "statuses": sorted({o.status for o in outcomes}),
+            "records": _written(fresh, outcomes),
         },
     )
     session.flush()
     return rows
+
+
+def _written(ops: list[Operation], outcomes: list[Outcome]) -> dict[str, list[str]]:
+    """The ids of the records a batch wrote, by operation kind: one audit event names them all."""
+    written: dict[str, list[str]] = {}
+    for op, outcome in zip(ops, outcomes, strict=True):
+        if outcome.status != "duplicate" and outcome.record_id is not None:
+            written.setdefault(op.kind, []).append(str(outcome.record_id))
+    return written
 
 
 def pull(session: Session, *, caller: DeviceCaller, request: PullRequest) -> PullResponse:

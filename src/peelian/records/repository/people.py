@@ -32,6 +32,7 @@ __all__ = [
     "count_people",
     "delete_children",
     "find_identifier",
+    "first_person_ids",
     "flags_and_photos_of_survivor",
     "flags_of",
     "get_flag",
@@ -238,6 +239,12 @@ def merged_sources(session: Session, survivor_ids: Sequence[uuid.UUID]) -> list[
 def people_born_on(session: Session, born: date, limit: int) -> list[uuid.UUID]:
     """Ids of people with this date of birth, at most `limit`."""
     stmt = select(Person.id).where(Person.date_of_birth == born).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def first_person_ids(session: Session, limit: int) -> list[uuid.UUID]:
+    """Ids of the first unmerged people in creation order (ids are UUIDv7), at most `limit`."""
+    stmt = select(Person.id).where(Person.merged_into_id.is_(None)).order_by(Person.id).limit(limit)
     return list(session.scalars(stmt))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ from peelian.records.repository import bulk
 from peelian.records.repository import people as people_repo
 from peelian.records.synthetic import Chunk, generate
 
-__all__ = ["SeedReport", "people_count", "seed_people"]
+__all__ = ["SeedReport", "people_count", "person_ids", "seed_people"]
 
 PEOPLE_COLUMNS = (
     "id", "given_names", "family_name", "date_of_birth", "alt_dates_of_birth", "sex",
@@ -112,6 +113,11 @@ def people_count(session: Session) -> int:
     """How many people are held (closes the session: a quick look before seeding)."""
     with session:
         return people_repo.count_people(session)
+
+
+def person_ids(session: Session, *, limit: int) -> list[uuid.UUID]:
+    """The first `limit` people held, oldest first: demo data of other domains links to them."""
+    return people_repo.first_person_ids(session, limit)
 
 
 def seed_people(

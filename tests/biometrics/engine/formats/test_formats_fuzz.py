@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peelian.biometrics.engine.formats import (
@@ -30,6 +30,7 @@ DECODERS: list[tuple[Callable[[bytes], object], bytes]] = [
 
 class TestDeserialize:
     @given(st.data())
+    @settings(deadline=None)  # timings are no pass/fail criterion
     def test_any_single_byte_change_is_detected(self, data: st.DataObject) -> None:
         record = native_sample()
         i = data.draw(st.integers(0, len(record) - 1))
@@ -56,6 +57,7 @@ class TestAllDecoders:
 
     @pytest.mark.parametrize(("decode", "record"), DECODERS)
     @given(noise=st.binary(max_size=80), flips=st.lists(st.integers(0, 10_000), max_size=4))
+    @settings(deadline=None)  # timings are no pass/fail criterion
     def test_random_damage_raises_only_template_format_error(
         self, decode: Callable[[bytes], object], record: bytes, noise: bytes, flips: list[int]
     ) -> None:

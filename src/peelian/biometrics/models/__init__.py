@@ -1,0 +1,1 @@
+"""Biometrics tables, one module per use case."""

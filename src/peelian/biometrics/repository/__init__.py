@@ -1,0 +1,1 @@
+"""Every query of the biometrics domain, one module per use case."""

@@ -1,0 +1,1 @@
+"""The biometrics JSON API, one module per use case."""
