@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from tests.fixtures.gallery import FINGERS, SUBJECTS, SmallGallery
 
 from peelian.biometrics import engine
 from peelian.biometrics.gallery import EnrolmentKey, GalleryIndex
 from peelian.biometrics.gallery import synthetic as syn
-
-SUBJECTS = 120
-FINGERS = (2, 7)  # right and left index
-
-
-@dataclass
-class SmallGallery:
-    """Enrolled subjects with their synthetic master fingers and the seeded generator."""
-
-    subjects: list[uuid.UUID]
-    masters: list[dict[int, syn.Master]]
-    items: list[tuple[EnrolmentKey, object]]
-    outsiders: list[dict[int, syn.Master]]
-
-    def probe(self, masters: dict[int, syn.Master], seed: int, hard: float = 1.0) -> list:
-        rng = np.random.default_rng(seed)
-        return [syn.impression(masters[f], rng, finger_position=f, hard=hard) for f in FINGERS]
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ import uuid
 
 import numpy as np
 import pytest
+from tests.fixtures.gallery import FINGERS, SmallGallery
 
-from conftest import FINGERS, SmallGallery
 from peelian.biometrics import engine
 from peelian.biometrics.gallery import EnrolmentKey, GalleryIndex, ShardedGalleryIndex
 from peelian.biometrics.gallery import synthetic as syn

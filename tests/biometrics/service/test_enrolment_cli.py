@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from PIL import Image
+from tests.fixtures.biometrics_enrol import fvc, fvc_png
 from typer.testing import CliRunner
 
-from conftest import fvc, fvc_png
 from peelian.biometrics.ansi_nist import FingerCapture, build_transaction
 from peelian.cli import app
 from peelian.config import get_settings

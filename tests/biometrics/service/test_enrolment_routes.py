@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.fixtures.auth import auth_header, make_user, token_for
+from tests.fixtures.biometrics_enrol import fvc, fvc_png, noise_png
 
-from conftest import fvc, fvc_png, noise_png
 from peelian.auth.models import Role
 from peelian.biometrics.ansi_nist import FingerCapture, build_transaction
 from peelian.biometrics.service import gallery

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.fixtures.biometrics_enrol import fvc, fvc_png, noise_png, probe
 from tests.fixtures.records import make_person
 
-from conftest import fvc, fvc_png, noise_png, probe
 from peelian.biometrics.ansi_nist import FingerCapture, build_transaction
 from peelian.biometrics.gallery import EnrolmentKey
 from peelian.biometrics.models.enrolment import (

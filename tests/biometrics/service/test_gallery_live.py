@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.conftest import TEST_SECRET
+from tests.fixtures.biometrics_enrol import synthetic_templates
 from tests.fixtures.records import make_person
 
-from conftest import synthetic_templates
 from peelian.biometrics.gallery import GalleryIndex, ShardedGalleryIndex
 from peelian.biometrics.gallery import synthetic as syn
 from peelian.biometrics.service import enrolment, gallery
