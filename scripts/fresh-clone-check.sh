@@ -36,6 +36,27 @@ assert r.status_code == 200, r.text
 me = httpx.get(base + "/api/v1/me", headers={"Authorization": "Bearer " + r.json()["access_token"]}).json()
 assert me["role"] == "officer", me
 print("fresh clone: make demo served, demo officer and citizen signed in")
+
+# Fingerprint search with the printed demo probes, as a fingerprint examiner.
+import base64, pathlib, re, time
+probes = json.load(open("var/demo/probes/probes.json"))
+code = subprocess.run([".venv/bin/peelian", "users", "totp", "examiner"], capture_output=True, text=True, check=True).stdout.strip()
+r = httpx.post(base + "/api/v1/auth/token", json={"username": "examiner", "password": logins["examiner"]["password"], "totp": code})
+assert r.status_code == 200, r.text
+auth = {"Authorization": "Bearer " + r.json()["access_token"]}
+for band, want in (("red", "RED"), ("green", "GREEN")):
+    fingers = [
+        {"position": int(re.search(r"_finger_(\d+)_", f).group(1)), "image_b64": base64.b64encode(pathlib.Path(f).read_bytes()).decode()}
+        for f in probes[band]["files"]
+    ]
+    body = {"fingers": fingers, "power": "pace-s61-6a", "reason": "name-unknown", "offence": "fresh-clone check"}
+    for _ in range(120):  # the gallery loads in the background after start-up (503 meanwhile)
+        r = httpx.post(base + "/api/v1/biometrics/searches", json=body, headers=auth, timeout=120)
+        if r.status_code != 503:
+            break
+        time.sleep(1)
+    assert r.status_code == 200 and r.json()["outcome"] == want, (band, r.status_code, r.text)
+    print(f"fresh clone: demo {band} probe answered {want} in {r.json()['elapsed_ms']} ms")
 PY
 .venv/bin/peelian audit verify
 echo "fresh-clone check passed"
