@@ -1,13 +1,21 @@
-"""What the services of records made from mobile submissions share: references, idempotency."""
+"""What the services of records made from mobile submissions share: references, audited
+creation and audited whole-record reads."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from sqlalchemy.orm import Session
 
+from peelian.core import audit
+from peelian.core.audit import Actor, AuditAction
+from peelian.core.errors import NotFound
 from peelian.core.time import utcnow
 from peelian.records.repository import from_mobile as repo
+from peelian.records.repository.from_mobile import M
 
-__all__ = ["next_reference"]
+__all__ = ["add_audited", "next_reference", "read_audited"]
 
 
 def next_reference(session: Session, prefix: str) -> str:
@@ -15,3 +23,45 @@ def next_reference(session: Session, prefix: str) -> str:
     day = utcnow().strftime("%Y%m%d")
     number = repo.next_number(session, f"{prefix}-{day}")
     return f"{prefix}-{day}-{number:06d}"
+
+
+def add_audited(
+    session: Session, record: M, *, actor: Actor, record_type: str, detail: dict[str, Any]
+) -> M:
+    """Store a new record and audit its creation."""
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.CREATE,
+        record_type=record_type,
+        record_id=record.id,
+        detail=detail,
+    )
+    return record
+
+
+def read_audited(
+    session: Session,
+    model: type[M],
+    record_id: uuid.UUID,
+    *,
+    actor: Actor,
+    record_type: str,
+    purpose: str,
+    missing: str,
+) -> M:
+    """A whole record, read for a stated purpose (audited); NotFound with ``missing``."""
+    record = repo.get(session, model, record_id)
+    if record is None:
+        raise NotFound(missing)
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.READ,
+        record_type=record_type,
+        record_id=record.id,
+        purpose=purpose,
+    )
+    return record

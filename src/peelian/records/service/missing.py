@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
-from peelian.core.errors import FieldError, InvalidInput, NotFound
+from peelian.core.errors import FieldError, InvalidInput
 from peelian.core.time import utcnow
 from peelian.records.codes import MISSING_RISK_GRADES, FlagKind
 from peelian.records.models import MissingPersonReport, Person
 from peelian.records.repository import from_mobile as repo
 from peelian.records.schemas import FlagCreate, MissingReportCreate, PersonCreate
 from peelian.records.service import flags, people
-from peelian.records.service._from_mobile import next_reference
+from peelian.records.service._from_mobile import add_audited, next_reference, read_audited
 
 __all__ = ["create_missing_report", "list_missing_reports", "read_missing_report", "split_name"]
 
@@ -90,33 +90,27 @@ def create_missing_report(
         risks=[r.model_dump(mode="json") for r in report_in.risks],
         **report_in.model_dump(exclude={"person_id", "person_name", "person_dob", "risks"}),
     )
-    session.add(record)
-    session.flush()
-    audit.record(
+    return add_audited(
         session,
+        record,
         actor=actor,
-        action=AuditAction.CREATE,
         record_type="missing_person_report",
-        record_id=record.id,
         detail={"person_id": str(person.id), "risk_grade": record.risk_grade},
     )
-    return record
 
 
 def read_missing_report(
     session: Session, *, actor: Actor, report_id: uuid.UUID, purpose: str
 ) -> MissingPersonReport:
     """A whole missing-person report, for a stated purpose (audited)."""
-    record = repo.get(session, MissingPersonReport, report_id)
-    if record is None:
-        raise NotFound("no such missing-person report")
-    audit.record(
+    record = read_audited(
         session,
+        MissingPersonReport,
+        report_id,
         actor=actor,
-        action=AuditAction.READ,
         record_type="missing_person_report",
-        record_id=record.id,
         purpose=purpose,
+        missing="no such missing-person report",
     )
     return record
 

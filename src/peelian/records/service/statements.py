@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
-from peelian.core.errors import FieldError, InvalidInput, NotFound
+from peelian.core.errors import FieldError, InvalidInput
 from peelian.core.storage import BlobIntegrityError, BlobNotFound, BlobStore
 from peelian.core.storage.base import hash_stream
 from peelian.core.time import utcnow
@@ -26,7 +26,7 @@ from peelian.records.models import Incident, WitnessStatement
 from peelian.records.repository import from_mobile as repo
 from peelian.records.schemas import IncidentCreate, StatementCreate
 from peelian.records.service import incidents
-from peelian.records.service._from_mobile import next_reference
+from peelian.records.service._from_mobile import add_audited, next_reference, read_audited
 
 __all__ = [
     "StatementView",
@@ -193,17 +193,13 @@ def create_statement(
         witness_details=statement_in.witness.model_dump(mode="json"),
         **data,
     )
-    session.add(record)
-    session.flush()
-    audit.record(
+    return add_audited(
         session,
+        record,
         actor=actor,
-        action=AuditAction.CREATE,
         record_type="witness_statement",
-        record_id=record.id,
         detail={"incident_id": str(incident.id), "binding_sha256": record.binding_sha256},
     )
-    return record
 
 
 def read_statement(
@@ -215,16 +211,14 @@ def read_statement(
     store: BlobStore | None = None,
 ) -> StatementView:
     """A whole statement with the witness's details, for a stated purpose (audited)."""
-    record = repo.get(session, WitnessStatement, statement_id)
-    if record is None:
-        raise NotFound("no such witness statement")
-    audit.record(
+    record = read_audited(
         session,
+        WitnessStatement,
+        statement_id,
         actor=actor,
-        action=AuditAction.READ,
         record_type="witness_statement",
-        record_id=record.id,
         purpose=purpose,
+        missing="no such witness statement",
     )
     return StatementView(record, verify(record, store))
 

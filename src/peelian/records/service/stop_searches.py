@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
-from peelian.core.errors import InvalidInput, NotFound
+from peelian.core.errors import InvalidInput
 from peelian.records.codes import ETHNICITY
 from peelian.records.models import StopSearch
 from peelian.records.repository import from_mobile as repo
 from peelian.records.schemas import StopSearchCreate, StopSearchQuery, SummaryRow
 from peelian.records.schemas.powers import CODE_SET
-from peelian.records.service._from_mobile import next_reference
+from peelian.records.service._from_mobile import add_audited, next_reference, read_audited
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -67,33 +67,27 @@ def create_stop_search(
     values = stop_search_in.model_dump()
     values["person_id"] = values["person_id"] or _identified(session, stop_search_in)
     record = StopSearch(reference=next_reference(session, "SS"), code_set=CODE_SET, **values)
-    session.add(record)
-    session.flush()
-    audit.record(
+    return add_audited(
         session,
+        record,
         actor=actor,
-        action=AuditAction.CREATE,
         record_type="stop_search",
-        record_id=record.id,
         detail={"submission_id": str(record.submission_id) if record.submission_id else None},
     )
-    return record
 
 
 def read_stop_search(
     session: Session, *, actor: Actor, stop_search_id: uuid.UUID, purpose: str
 ) -> StopSearch:
     """A whole stop and search record, for a stated purpose (audited)."""
-    record = repo.get(session, StopSearch, stop_search_id)
-    if record is None:
-        raise NotFound("no such stop and search record")
-    audit.record(
+    record = read_audited(
         session,
+        StopSearch,
+        stop_search_id,
         actor=actor,
-        action=AuditAction.READ,
         record_type="stop_search",
-        record_id=record.id,
         purpose=purpose,
+        missing="no such stop and search record",
     )
     return record
 

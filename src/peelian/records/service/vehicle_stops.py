@@ -8,11 +8,10 @@ from sqlalchemy.orm import Session
 
 from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
-from peelian.core.errors import NotFound
 from peelian.records.models import VehicleStop
 from peelian.records.repository import from_mobile as repo
 from peelian.records.schemas import VehicleStopCreate
-from peelian.records.service._from_mobile import next_reference
+from peelian.records.service._from_mobile import add_audited, next_reference, read_audited
 
 __all__ = ["create_vehicle_stop", "list_vehicle_stops", "read_vehicle_stop"]
 
@@ -26,33 +25,27 @@ def create_vehicle_stop(
         if found is not None:
             return found
     record = VehicleStop(reference=next_reference(session, "VS"), **vehicle_stop_in.model_dump())
-    session.add(record)
-    session.flush()
-    audit.record(
+    return add_audited(
         session,
+        record,
         actor=actor,
-        action=AuditAction.CREATE,
         record_type="vehicle_stop",
-        record_id=record.id,
         detail={"submission_id": str(record.submission_id) if record.submission_id else None},
     )
-    return record
 
 
 def read_vehicle_stop(
     session: Session, *, actor: Actor, vehicle_stop_id: uuid.UUID, purpose: str
 ) -> VehicleStop:
     """A whole vehicle stop, for a stated purpose (audited)."""
-    record = repo.get(session, VehicleStop, vehicle_stop_id)
-    if record is None:
-        raise NotFound("no such vehicle stop")
-    audit.record(
+    record = read_audited(
         session,
+        VehicleStop,
+        vehicle_stop_id,
         actor=actor,
-        action=AuditAction.READ,
         record_type="vehicle_stop",
-        record_id=record.id,
         purpose=purpose,
+        missing="no such vehicle stop",
     )
     return record
 
