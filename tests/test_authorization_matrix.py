@@ -101,6 +101,8 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
     ("GET", "/stop-searches"): P.POWERS_READ,
     ("GET", "/stop-searches/export.csv"): P.POWERS_EXPORT_TEAM,
     ("GET", "/stop-searches/{stop_search_id}"): P.POWERS_READ,
+    ("GET", "/statements"): P.STATEMENTS_READ,
+    ("GET", "/statements/{statement_id}"): P.STATEMENTS_READ,
     ("GET", "/api/v1/mobile/sync/info"): P.FORMS_SUBMIT,
     ("POST", "/api/v1/mobile/sync/push"): P.FORMS_SUBMIT,
     ("POST", "/api/v1/mobile/sync/pull"): P.FORMS_SUBMIT,

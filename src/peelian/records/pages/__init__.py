@@ -1,9 +1,15 @@
-"""Back-office pages of the records domain: people, person checks, incidents and
-stop and search."""
+"""Back-office pages of the records domain: people, person checks, incidents, stop and search,
+and witness statements."""
 
 from fastapi import APIRouter
 
-from peelian.records.pages import flags, incidents, people, stop_searches
+from peelian.records.pages import (
+    flags,
+    incidents,
+    people,
+    statements,
+    stop_searches,
+)
 
 __all__ = ["router"]
 
@@ -12,3 +18,4 @@ router.include_router(people.router)
 router.include_router(flags.router)
 router.include_router(incidents.router)
 router.include_router(stop_searches.router)
+router.include_router(statements.router)
