@@ -149,6 +149,7 @@ class TestStatementPage:
         assert "stored signature images were re-hashed" in res.text
         assert "NOT verify" not in res.text
         assert f'href="/incidents/{incident.id}"' in res.text
+        assert f'href="/people/{record.witness_person_id}?purpose=' in res.text
 
     def test_opening_is_audited_with_the_purpose(
         self, client: TestClient, db_session: Session

@@ -16,7 +16,8 @@ from peelian.core.audit import Actor
 from peelian.core.errors import InvalidInput
 from peelian.core.storage import LocalBlobStore
 from peelian.mobile.forms.legal import S9_DECLARATION
-from peelian.records.models import WitnessStatement
+from peelian.records.codes import IncidentRole
+from peelian.records.models import IncidentPerson, Person, WitnessStatement
 from peelian.records.schemas import StatementCreate
 from peelian.records.service import statements
 
@@ -56,6 +57,52 @@ def _statement_in(**overrides: Any) -> StatementCreate:
 
 def _count(db_session: Session) -> int:
     return int(db_session.scalar(select(func.count()).select_from(WitnessStatement)) or 0)
+
+
+class TestWitnessAsPerson:
+    def test_the_witness_becomes_a_person_linked_to_the_incident(self, db_session: Session) -> None:
+        record = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
+        assert record.witness_person_id is not None
+        person = db_session.get(Person, record.witness_person_id)
+        assert person is not None
+        assert (person.given_names, person.family_name) == ("Jane", "Witness")
+        link = db_session.scalars(
+            select(IncidentPerson).where(IncidentPerson.incident_id == record.incident_id)
+        ).one()
+        assert (link.person_id, link.role) == (person.id, IncidentRole.WITNESS)
+
+    def test_a_known_person_with_the_same_birth_date_is_linked_not_copied(
+        self, db_session: Session
+    ) -> None:
+        witness = {"dates_to_avoid": "none", "special_measures": False, "consent_share": True,
+                   "willing_to_attend": True, "date_of_birth": "1980-04-02"}  # fmt: skip
+        first = statements.create_statement(
+            db_session, actor=ACTOR, statement_in=_statement_in(witness=witness)
+        )
+        second = statements.create_statement(
+            db_session,
+            actor=ACTOR,
+            statement_in=_statement_in(submission_id=uuid.uuid4(), witness=witness),
+        )
+        assert first.witness_person_id == second.witness_person_id
+
+    def test_without_a_birth_date_each_statement_makes_its_own_person(
+        self, db_session: Session
+    ) -> None:
+        first = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
+        second = statements.create_statement(
+            db_session, actor=ACTOR, statement_in=_statement_in(submission_id=uuid.uuid4())
+        )
+        assert first.witness_person_id != second.witness_person_id
+
+    def test_a_single_name_records_the_statement_without_a_person(
+        self, db_session: Session
+    ) -> None:
+        record = statements.create_statement(
+            db_session, actor=ACTOR, statement_in=_statement_in(witness_name="Madonna")
+        )
+        assert record.witness_person_id is None
+        assert statements.verify(record) == []
 
 
 class TestCreateStatement:

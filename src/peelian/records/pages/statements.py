@@ -107,5 +107,5 @@ def statement_page(
     incident = incidents.get_incident(session, view.statement.incident_id)
     context = {"s": view.statement, "problems": view.problems, "incident": incident,
                "images_checked": state.blob_store is not None, "ethnicities": ETHNICITY,
-               "age_bands": AGE_BANDS}  # fmt: skip
+               "age_bands": AGE_BANDS, "purpose": purpose.strip()}  # fmt: skip
     return render(request, "records/statement.html", context)

@@ -21,12 +21,18 @@ from peelian.core.errors import FieldError, InvalidInput
 from peelian.core.storage import BlobIntegrityError, BlobNotFound, BlobStore
 from peelian.core.storage.base import hash_stream
 from peelian.core.time import utcnow
-from peelian.records.codes import IncidentGrade
-from peelian.records.models import Incident, WitnessStatement
+from peelian.records.codes import IncidentGrade, IncidentRole
+from peelian.records.models import Incident, Person, WitnessStatement
 from peelian.records.repository import from_mobile as repo
-from peelian.records.schemas import IncidentCreate, StatementCreate
+from peelian.records.repository import incidents as incident_repo
+from peelian.records.schemas import IncidentCreate, IncidentLinkIn, StatementCreate
 from peelian.records.service import incidents
-from peelian.records.service._from_mobile import add_audited, next_reference, read_audited
+from peelian.records.service._from_mobile import (
+    add_audited,
+    next_reference,
+    person_for,
+    read_audited,
+)
 
 __all__ = [
     "StatementView",
@@ -148,6 +154,25 @@ def _new_incident(
     )
 
 
+def _witness(
+    session: Session, actor: Actor, statement_in: StatementCreate, incident: Incident
+) -> Person | None:
+    """The witness as a person, linked to the incident as a witness (once)."""
+    words = statement_in.witness_name.split()
+    if len(words) < 2:
+        return None
+    dob = statement_in.witness.date_of_birth
+    person = person_for(session, actor=actor, given=" ".join(words[:-1]), family=words[-1], dob=dob)
+    if not incident_repo.link_exists(session, incident.id, person.id, IncidentRole.WITNESS):
+        incidents.link_person(
+            session,
+            actor=actor,
+            incident_id=incident.id,
+            link_in=IncidentLinkIn(person_id=person.id, role=IncidentRole.WITNESS),
+        )
+    return person
+
+
 def create_statement(
     session: Session, *, actor: Actor, statement_in: StatementCreate
 ) -> WitnessStatement:
@@ -175,6 +200,7 @@ def create_statement(
     named = _named_incident(session, statement_in)
     reference = next_reference(session, "MG11")
     incident = named or _new_incident(session, actor, statement_in, reference)
+    witness = _witness(session, actor, statement_in, incident)
     data = statement_in.model_dump(
         exclude={"incident_reference", "declaration_template", "witness", "exhibits"}
     )
@@ -191,6 +217,7 @@ def create_statement(
         ),
         exhibits=[e.model_dump() for e in statement_in.exhibits],
         witness_details=statement_in.witness.model_dump(mode="json"),
+        witness_person_id=witness.id if witness else None,
         **data,
     )
     return add_audited(
