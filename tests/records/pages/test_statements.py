@@ -171,7 +171,10 @@ class TestStatementPage:
         assert res.status_code == 200
         assert "does not verify" in res.text
         assert "do NOT verify" in res.text
-        assert "The statement text or signing time no longer matches the envelope" in res.text
+        assert (
+            "The statement text, page count or signing time no longer matches the envelope"
+            in res.text
+        )
         assert "Verified:" not in res.text
 
     def test_a_signature_image_changed_in_storage_says_it_does_not_verify(

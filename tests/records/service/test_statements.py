@@ -41,7 +41,7 @@ def _statement_in(**overrides: Any) -> StatementCreate:
         "declaration_template_sha256": S9_DECLARATION.sha256,
         "signed_at": datetime.fromisoformat(SIGNED_AT),
         "signed_at_text": SIGNED_AT,
-        "envelope_sha256": statements.envelope_sha256(S9_DECLARATION.sha256, TEXT, SIGNED_AT),
+        "envelope_sha256": statements.envelope_sha256(S9_DECLARATION.sha256, 2, TEXT, SIGNED_AT),
         "signature_sha256": SIG,
         "taken_by": "PC 1234",
         "witness": {
@@ -142,6 +142,28 @@ class TestCreateStatement:
         assert caught.value.errors[0].field == "/envelope_sha256"
         assert _count(db_session) == 0
 
+    def test_a_page_count_other_than_the_witness_saw_is_refused(self, db_session: Session) -> None:
+        with pytest.raises(InvalidInput, match="page count"):
+            statements.create_statement(
+                db_session, actor=ACTOR, statement_in=_statement_in(page_count=3)
+            )
+        assert _count(db_session) == 0
+
+    def test_a_statement_stored_under_the_v1_envelope_still_verifies(
+        self, db_session: Session
+    ) -> None:
+        record = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
+        v1 = statements.sha256_text(
+            f"peelian-mg11-envelope:v1:{S9_DECLARATION.sha256}:{SIGNED_AT}:{TEXT}"
+        )
+        record.envelope_sha256 = v1
+        record.binding_sha256 = statements.binding_sha256(
+            record.declaration_sha256, v1, record.signature_sha256, None
+        )
+        assert statements.verify(record) == []
+        record.statement = TEXT + " Added later."
+        assert statements.verify(record) != []
+
     def test_an_unknown_incident_reference_is_refused(self, db_session: Session) -> None:
         with pytest.raises(InvalidInput, match="INC-20000101-000009"):
             statements.create_statement(
@@ -157,14 +179,15 @@ class TestVerify:
         record = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
         record.statement = TEXT.replace("blue", "black")
         assert statements.verify(record) == [
-            "the statement text or signing time no longer matches the envelope"
+            "the statement text, page count or signing time no longer matches the envelope"
         ]
 
     def test_page_count_changed_after_signing_is_detected(self, db_session: Session) -> None:
         record = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
         record.page_count = 3
         assert statements.verify(record) == [
-            "the declaration does not state the statement's page count"
+            "the declaration does not state the statement's page count",
+            "the statement text, page count or signing time no longer matches the envelope",
         ]
 
     def test_a_swapped_signature_image_is_detected(self, db_session: Session) -> None:
@@ -200,6 +223,6 @@ class TestMobileAndRecordsAgree:
     def test_the_device_envelope_is_the_records_envelope(self) -> None:
         from peelian.mobile.forms.legal import envelope_sha256
 
-        assert envelope_sha256("d" * 64, TEXT, SIGNED_AT) == statements.envelope_sha256(
-            "d" * 64, TEXT, SIGNED_AT
+        assert envelope_sha256("d" * 64, 3, TEXT, SIGNED_AT) == statements.envelope_sha256(
+            "d" * 64, 3, TEXT, SIGNED_AT
         )

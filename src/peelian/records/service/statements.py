@@ -57,8 +57,18 @@ def declaration_text(template: str, page_count: int) -> str:
     return template.replace("{page_count}", str(page_count))
 
 
-def envelope_sha256(declaration_sha256: str, statement: str, signed_at: str) -> str:
-    """The hash the witness's signature is bound to on the device: declaration, text and time."""
+def envelope_sha256(
+    declaration_sha256: str, page_count: int | str, statement: str, signed_at: str
+) -> str:
+    """The hash the witness's signature is bound to on the device: the declaration template,
+    the page count the declaration states, the statement text and the signing time (v2)."""
+    return sha256_text(
+        f"peelian-mg11-envelope:v2:{declaration_sha256}:{page_count}:{signed_at}:{statement}"
+    )
+
+
+def _envelope_v1(declaration_sha256: str, statement: str, signed_at: str) -> str:
+    """The first envelope, without the page count: still verifies statements stored under it."""
     return sha256_text(f"peelian-mg11-envelope:v1:{declaration_sha256}:{signed_at}:{statement}")
 
 
@@ -108,10 +118,18 @@ def verify(statement: WitnessStatement, store: BlobStore | None = None) -> list[
     if f"consisting of {statement.page_count} page(s)" not in statement.declaration_text:
         problems.append("the declaration does not state the statement's page count")
     envelope = envelope_sha256(
+        statement.declaration_template_sha256,
+        statement.page_count,
+        statement.statement,
+        statement.signed_at_text,
+    )
+    legacy = _envelope_v1(
         statement.declaration_template_sha256, statement.statement, statement.signed_at_text
     )
-    if envelope != statement.envelope_sha256:
-        problems.append("the statement text or signing time no longer matches the envelope")
+    if statement.envelope_sha256 not in (envelope, legacy):
+        problems.append(
+            "the statement text, page count or signing time no longer matches the envelope"
+        )
     binding = binding_sha256(
         statement.declaration_sha256,
         statement.envelope_sha256,
@@ -188,13 +206,14 @@ def create_statement(
         )
     envelope = envelope_sha256(
         statement_in.declaration_template_sha256,
+        statement_in.page_count,
         statement_in.statement,
         statement_in.signed_at_text,
     )
     if envelope != statement_in.envelope_sha256:
         raise _invalid(
             "envelope_sha256",
-            "the signature envelope does not bind this declaration, text and time",
+            "the signature envelope does not bind this declaration, page count, text and time",
         )
     text = declaration_text(statement_in.declaration_template, statement_in.page_count)
     named = _named_incident(session, statement_in)
