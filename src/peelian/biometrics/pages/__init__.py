@@ -1,11 +1,13 @@
-"""Staff pages of the biometrics domain: the officer's search and the examiner's review queue."""
+"""Staff pages of the biometrics domain: the officer's search, the examiner's review queue and
+ten-print enrolment."""
 
 from fastapi import APIRouter
 
-from peelian.biometrics.pages import review, search
+from peelian.biometrics.pages import enrolment, review, search
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(search.router)
 router.include_router(review.router)
+router.include_router(enrolment.router)
