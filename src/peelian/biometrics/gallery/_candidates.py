@@ -10,11 +10,13 @@ from ._batch import index_rows
 from ._hough import best_votes, collect_hits, pose_scores, table_vote
 from ._store import Store
 from ._triangles import ROT_BINS, probe_codes, salted
+from ._verify import pair_counts
 
 F32 = npt.NDArray[np.float32]
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
+F64 = npt.NDArray[np.float64]
 
 
 def _centre_rank(x: F32, y: F32) -> I32:
@@ -106,11 +108,50 @@ class TriangleTable:
         n = collect_hits(self.table, self.aux, codes, phis, pvtx, chosen, rot_at, hits)
         hits = hits[:n][np.argsort(hits[:n, 0], kind="stable")]
         pose = np.zeros(len(chosen_rows), dtype=np.int32)
+        where = np.zeros((len(chosen_rows), 3), dtype=np.float64)
         pose_scores(
-            hits, chosen_rows, store.xy, store.angle, px, py, pa, p.POSE_ROT, p.POSE_SHIFT, pose
+            hits,
+            chosen_rows,
+            store.xy,
+            store.angle,
+            px,
+            py,
+            pa,
+            p.POSE_ROT,
+            p.POSE_SHIFT,
+            pose,
+            where,
         )
         # the pose vote ranks; the rotation vote breaks ties
         rank = pose.astype(np.int64) * 256 + votes[chosen_rows]
         if len(chosen_rows) <= k:
             return chosen_rows.astype(np.int64)
-        return chosen_rows[np.argpartition(-rank, k - 1)[:k]].astype(np.int64)
+        return _verified(store, chosen_rows, rank, where, (px, py, pa), k)
+
+
+def _verified(
+    store: Store,
+    rows: npt.NDArray[np.signedinteger],
+    rank: I64,
+    where: F64,
+    probe: tuple[F32, F32, F32],
+    k: int,
+) -> I64:
+    """The `k` of the ``VERIFY * k`` best-ranked `rows` whose pose pairs the most minutiae
+    (:func:`._verify.pair_counts`); the earlier rank breaks ties."""
+    v = min(len(rows), max(k, p.VERIFY * k))
+    top = np.argpartition(-rank, v - 1)[:v] if v < len(rows) else np.arange(len(rows))
+    pairs = np.zeros(len(top), dtype=np.int32)
+    pair_counts(
+        rows[top].astype(np.int64),
+        np.ascontiguousarray(where[top]),
+        store.n_minutiae,
+        store.xy,
+        store.angle,
+        *probe,
+        p.VERIFY_DISTANCE,
+        p.VERIFY_ANGLE,
+        pairs,
+    )
+    final = pairs.astype(np.int64) * (1 << 40) + rank[top]
+    return rows[top[np.argpartition(-final, k - 1)[:k]]].astype(np.int64)

@@ -193,9 +193,14 @@ def pose_scores(
     rot_tol: float,
     shift_tol: float,
     out: I32,
+    pose: F64,
 ) -> None:  # pragma: no cover - compiled
     """Stage 2: per chosen slot, the most distinct minutiae whose hits agree on one pose
-    (rotation within `rot_tol`, translation within `shift_tol`).
+    (rotation within `rot_tol`, translation within `shift_tol`), and that pose.
+
+    ``pose[chosen index]`` receives the rotation and translation (``theta, tx, ty``) of
+    the best-supported hit, which maps probe positions taken about their centroid onto the
+    stored (offset) positions: ``gx = c dx + s dy + tx``, ``gy = -s dx + c dy + ty``.
 
     `hits` rows are ``(chosen index, stored vertex, probe vertex, table position)`` sorted
     by chosen index; ``rows[chosen index]`` is the store row; `xy` and `angle` are the
@@ -229,6 +234,7 @@ def pose_scores(
         while hi < n and hits[hi, 0] == hits[lo, 0]:
             hi += 1
         best = 0
+        best_i = lo
         for i in range(lo, hi):
             # count the distinct stored and probe minutiae that support the pose: triangles
             # sharing a first vertex all give the same pose and are one piece of evidence
@@ -244,6 +250,11 @@ def pose_scores(
                 gmask |= np.uint64(1) << np.uint64(hits[j, 1] & 63)
                 pmask |= np.uint64(1) << np.uint64(hits[j, 2] & 63)
             agree = min(_popcount(gmask), _popcount(pmask))
-            best = max(best, agree)
+            if agree > best:
+                best = agree
+                best_i = i
         out[hits[lo, 0]] = best
+        pose[hits[lo, 0], 0] = th[best_i]
+        pose[hits[lo, 0], 1] = tx[best_i]
+        pose[hits[lo, 0], 2] = ty[best_i]
         lo = hi
