@@ -99,7 +99,8 @@ class TriangleTable:
         best_votes(acc, votes, rot_at)
         del acc
         votes[~eligible] = -1
-        pre = min(p.PRESELECT * k, int(eligible.sum()))
+        n_eligible = int(eligible.sum())
+        pre = min(max(p.PRESELECT * k, int(p.PRESELECT_SHARE * n_eligible)), n_eligible)
         chosen_rows = np.argpartition(-votes, pre - 1)[:pre] if pre < rows else np.arange(rows)
         chosen_rows = chosen_rows[votes[chosen_rows] >= p.MIN_VOTES]
         chosen = np.full(rows, -1, dtype=np.int32)
