@@ -7,7 +7,7 @@ import numpy.typing as npt
 
 from . import parameters as p
 from ._batch import index_rows
-from ._hough import best_votes, collect_hits, pose_scores, table_vote
+from ._hough import best_votes, collect_hits, collect_recorded, pose_scores, table_vote
 from ._store import Store
 from ._triangles import ROT_BINS, probe_codes, salted
 from ._verify import pair_counts
@@ -93,7 +93,11 @@ class TriangleTable:
         pvtx = np.tile(pvtx, len(positions))
         rows = len(eligible)
         acc = np.zeros((rows, ROT_BINS), dtype=np.uint8)
-        table_vote(self.table, self.aux, codes, phis, acc)
+        # np.empty reserves address space only: pages are used as hits are recorded
+        room = p.HIT_RECORD
+        rec_s, rec_t = np.empty(room, dtype=np.int32), np.empty(room, dtype=np.int32)
+        rec_b, rec_v = np.empty(room, dtype=np.uint8), np.empty(room, dtype=np.uint8)
+        n_hits = table_vote(self.table, self.aux, codes, phis, acc, rec_s, rec_t, rec_b, rec_v)
         votes = np.zeros(rows, dtype=np.int32)
         rot_at = np.zeros(rows, dtype=np.int32)
         best_votes(acc, votes, rot_at)
@@ -106,7 +110,12 @@ class TriangleTable:
         chosen = np.full(rows, -1, dtype=np.int32)
         chosen[chosen_rows] = np.arange(len(chosen_rows), dtype=np.int32)
         hits = np.empty((p.HIT_LIMIT, 4), dtype=np.int64)
-        n = collect_hits(self.table, self.aux, codes, phis, pvtx, chosen, rot_at, hits)
+        if n_hits <= room:
+            r = slice(0, n_hits)
+            n = collect_recorded(rec_s[r], rec_t[r], rec_b[r], rec_v[r], pvtx, chosen, rot_at, hits)
+        else:
+            n = collect_hits(self.table, self.aux, codes, phis, pvtx, chosen, rot_at, hits)
+        del rec_s, rec_t, rec_b, rec_v
         hits = hits[:n][np.argsort(hits[:n, 0], kind="stable")]
         pose = np.zeros(len(chosen_rows), dtype=np.int32)
         where = np.zeros((len(chosen_rows), 3), dtype=np.float64)

@@ -60,6 +60,10 @@ this share of the eligible fingers if more: a mate's rank in the rotation vote g
 the gallery (on 100,000 synthetic fingers, 5 % of mates ranked below the best 6.5 %)."""
 HIT_LIMIT: Final = 2_000_000
 """Most table hits the pose vote considers per probe finger."""
+HIT_RECORD: Final = 12_000_000
+"""Most table hits the rotation vote records for the pose vote (10 bytes each, touched only
+as used; about 4.7 million per probe finger at 1,000,000 fingers). Beyond it the pose vote
+walks the table again."""
 POSE_ROT: Final = 0.35
 POSE_SHIFT: Final = 28.0
 """Two hits agree on a pose when their rotations differ by at most ``POSE_ROT`` radians and
