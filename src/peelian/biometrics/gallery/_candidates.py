@@ -73,24 +73,10 @@ class TriangleTable:
         k: int,
     ) -> I64:
         """The `k` eligible rows (a boolean mask over rows) that a probe's triangles vote
-        for most: a rotation vote picks ``PRESELECT * k`` rows, a pose vote ranks them."""
+        for most: a rotation vote picks ``PRESELECT * k`` rows (or ``PRESELECT_SHARE`` of
+        the eligible), a pose vote ranks them and a pose check picks `k` of the best."""
         px, py, pa = _probe_minutiae(x, y, angle)
-        raw, phis, pvtx = probe_codes(
-            px,
-            py,
-            pa,
-            p.SIDE_MIN,
-            p.SIDE_MAX,
-            p.SIDE_BIN,
-            p.ANGLE_BINS,
-            p.SOFT_MARGIN,
-            p.TIE_MARGIN,
-            p.PROBE_CODE_LIMIT,
-        )
-        positions = [position] if position else list(range(1, 11))
-        codes = np.concatenate([salted(raw, q) for q in positions])
-        phis = np.tile(phis, len(positions))
-        pvtx = np.tile(pvtx, len(positions))
+        codes, phis, pvtx = _codes(px, py, pa, position)
         rows = len(eligible)
         acc = np.zeros((rows, ROT_BINS), dtype=np.uint8)
         # np.empty reserves address space only: pages are used as hits are recorded
@@ -102,11 +88,7 @@ class TriangleTable:
         rot_at = np.zeros(rows, dtype=np.int32)
         best_votes(acc, votes, rot_at)
         del acc
-        votes[~eligible] = -1
-        n_eligible = int(eligible.sum())
-        pre = min(max(p.PRESELECT * k, int(p.PRESELECT_SHARE * n_eligible)), n_eligible)
-        chosen_rows = np.argpartition(-votes, pre - 1)[:pre] if pre < rows else np.arange(rows)
-        chosen_rows = chosen_rows[votes[chosen_rows] >= p.MIN_VOTES]
+        chosen_rows = _preselect(votes, eligible, k)
         chosen = np.full(rows, -1, dtype=np.int32)
         chosen[chosen_rows] = np.arange(len(chosen_rows), dtype=np.int32)
         hits = np.empty((p.HIT_LIMIT, 4), dtype=np.int64)
@@ -119,24 +101,43 @@ class TriangleTable:
         hits = hits[:n][np.argsort(hits[:n, 0], kind="stable")]
         pose = np.zeros(len(chosen_rows), dtype=np.int32)
         where = np.zeros((len(chosen_rows), 3), dtype=np.float64)
-        pose_scores(
-            hits,
-            chosen_rows,
-            store.xy,
-            store.angle,
-            px,
-            py,
-            pa,
-            p.POSE_ROT,
-            p.POSE_SHIFT,
-            pose,
-            where,
-        )
+        prm = (p.POSE_ROT, p.POSE_SHIFT)
+        pose_scores(hits, chosen_rows, store.xy, store.angle, px, py, pa, *prm, pose, where)
         # the pose vote ranks; the rotation vote breaks ties
         rank = pose.astype(np.int64) * 256 + votes[chosen_rows]
         if len(chosen_rows) <= k:
             return chosen_rows.astype(np.int64)
         return _verified(store, chosen_rows, rank, where, (px, py, pa), k)
+
+
+def _codes(px: F32, py: F32, pa: F32, position: int) -> tuple[U64, F64, I64]:
+    """Salted codes of every probe triangle, their longest sides' directions and first
+    vertices (for every finger position when the probe's is unknown)."""
+    raw, phis, pvtx = probe_codes(
+        px,
+        py,
+        pa,
+        p.SIDE_MIN,
+        p.SIDE_MAX,
+        p.SIDE_BIN,
+        p.ANGLE_BINS,
+        p.SOFT_MARGIN,
+        p.TIE_MARGIN,
+        p.PROBE_CODE_LIMIT,
+    )
+    positions = [position] if position else list(range(1, 11))
+    codes = np.concatenate([salted(raw, q) for q in positions])
+    return codes, np.tile(phis, len(positions)), np.tile(pvtx, len(positions))
+
+
+def _preselect(votes: I32, eligible: npt.NDArray[np.bool_], k: int) -> I64:
+    """Eligible rows with the most rotation votes, for the pose vote."""
+    votes = np.where(eligible, votes, -1)
+    n_eligible = int(eligible.sum())
+    pre = min(max(p.PRESELECT * k, int(p.PRESELECT_SHARE * n_eligible)), n_eligible)
+    rows = len(votes)
+    chosen = np.argpartition(-votes, pre - 1)[:pre] if pre < rows else np.arange(rows)
+    return chosen[votes[chosen] >= p.MIN_VOTES].astype(np.int64)
 
 
 def _verified(
