@@ -47,6 +47,7 @@ from rich.table import Table
 from peelian.biometrics import engine
 from peelian.biometrics.engine import parameters as ep
 from peelian.biometrics.gallery import EnrolmentKey, GalleryIndex, ShardedGalleryIndex
+from peelian.biometrics.gallery import parameters as gp
 from peelian.biometrics.gallery import synthetic as syn
 
 FINGERS = (2, 7)
@@ -300,7 +301,9 @@ def main() -> None:
     ap.add_argument("--ray", action="store_true", help="also run with 2 Ray worker actors")
     ap.add_argument("--json", action="store_true", help="print one JSON object per mode")
     ap.add_argument("--searches", type=int, default=100, help="mated and non-mated searches each")
-    ap.add_argument("--shortlist", type=int, default=1000, help="fingers rescored per probe finger")
+    ap.add_argument(
+        "--shortlist", type=int, default=gp.SHORTLIST, help="fingers rescored per probe finger"
+    )
     ap.add_argument("--workers", type=int, default=2, help="processes generating templates")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ray-only", action="store_true", help="run only the Ray-sharded index")

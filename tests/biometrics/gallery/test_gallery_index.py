@@ -11,6 +11,7 @@ from tests.fixtures.gallery import FINGERS, SmallGallery
 
 from peelian.biometrics import engine
 from peelian.biometrics.gallery import EnrolmentKey, GalleryIndex
+from peelian.biometrics.gallery import parameters as gallery_parameters
 from peelian.biometrics.gallery import synthetic as syn
 
 pytestmark = pytest.mark.unit
@@ -167,3 +168,13 @@ class TestCandidateStage:
         assert index.shortlisted(probe, key)
         index.remove(key)
         assert not index.shortlisted(probe, key)
+
+    def test_recorded_hits_shortlist_as_a_second_table_walk_does(
+        self, index: GalleryIndex, small_gallery: SmallGallery, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        probes = [t for i in (3, 50) for t in small_gallery.probe(small_gallery.masters[i], i)]
+        recorded = [index.shortlist_rows(t) for t in probes]
+        monkeypatch.setattr(gallery_parameters, "HIT_RECORD", 0)  # no room: walk again
+        walked = [index.shortlist_rows(t) for t in probes]
+        assert all(len(r) == index.shortlist for r in recorded)
+        assert all(np.array_equal(r, w) for r, w in zip(recorded, walked, strict=True))

@@ -22,8 +22,10 @@ of its (up to ``PROBE_MINUTIAE``) minutiae, with neighbouring bins near bin edge
 votes per gallery finger over rotation (best pair of neighbouring rotation bins); stage 2
 takes the ``PRESELECT * shortlist`` best and votes over the full pose (rotation and
 translation from each hit's stored and probe minutia), ranking fingers by the most distinct
-minutiae agreeing on one pose. The ``shortlist`` best fingers of the probe's finger position
-go to the engine's matcher (:func:`engine.search`), one thread per probe finger. With two
+minutiae agreeing on one pose. Stage 3 moves the probe's minutiae by that pose onto each of
+the ``VERIFY * shortlist`` best and counts the stored minutiae they pair with (all of them,
+not only the triangles' vertices). The ``shortlist`` fingers with the most pairs go to the
+engine's matcher (:func:`engine.search`), one thread per probe finger. With two
 or more probe fingers, the best subjects get their other fingers compared directly, and
 scores are fused per subject (:func:`engine.fuse`: product of false match rates).
 """

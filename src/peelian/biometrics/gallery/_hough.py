@@ -72,14 +72,29 @@ def table_insert(
 
 @nb.njit(cache=True, nogil=True)
 def table_vote(
-    table: U32, aux: U8, codes: U64, phis: F64, acc: U8
-) -> None:  # pragma: no cover - compiled
+    table: U32,
+    aux: U8,
+    codes: U64,
+    phis: F64,
+    acc: U8,
+    rec_s: I32,
+    rec_t: I32,
+    rec_b: U8,
+    rec_v: U8,
+) -> int:  # pragma: no cover - compiled
     """Stage 1: vote in ``acc[slot, rotation bin]`` for every stored triangle matching a
-    probe code; the bin is the difference of the stored and probe longest-side directions."""
+    probe code; the bin is the difference of the stored and probe longest-side directions.
+
+    Each hit is also recorded, while the buffers last, as its slot, code index, rotation
+    bin and stored vertex, so that stage 2 reads them in order instead of walking the
+    table again; returns the number of hits (more than recorded when the buffers ran out).
+    """
     size = np.uint64(table.shape[0])
     cmask = np.uint64((1 << CHECK_BITS) - 1)
     rmask = np.uint32(ROT_BINS - 1)
     nslots = acc.shape[0]
+    room = rec_s.shape[0]
+    n = 0
     for t in range(codes.shape[0]):
         c = codes[t]
         pr = int(phis[t] / (2.0 * np.pi) * ROT_BINS + 0.5)
@@ -94,11 +109,19 @@ def table_vote(
                 s = int(e >> np.uint32(ROT_BITS + CHECK_BITS)) - 1
                 r = int((e >> np.uint32(CHECK_BITS)) & rmask)
                 b = (r - pr) % ROT_BINS
-                if s < nslots and acc[s, b] < 255:
-                    acc[s, b] += 1
+                if s < nslots:
+                    if acc[s, b] < 255:
+                        acc[s, b] += 1
+                    if n < room:
+                        rec_s[n] = s
+                        rec_t[n] = t
+                        rec_b[n] = np.uint8(b)
+                        rec_v[n] = aux[pos] >> np.uint8(2)
+                    n += 1
             pos += np.uint64(1)
             if pos == size:
                 pos = np.uint64(0)
+    return n
 
 
 @nb.njit(cache=True, nogil=True)
@@ -164,6 +187,34 @@ def collect_hits(
     return n
 
 
+@nb.njit(cache=True, nogil=True)
+def collect_recorded(
+    rec_s: I32,
+    rec_t: I32,
+    rec_b: U8,
+    rec_v: U8,
+    pvtx: I64,
+    chosen: I32,
+    rot_at: I32,
+    out: I64,
+) -> int:  # pragma: no cover - compiled
+    """:func:`collect_hits` from the hits :func:`table_vote` recorded (the same rows in
+    the same order, with the code index in the last column)."""
+    n = 0
+    for h in range(rec_s.shape[0]):
+        s = rec_s[h]
+        if chosen[s] < 0 or n >= out.shape[0]:
+            continue
+        b = (int(rec_b[h]) - rot_at[s] + 1) % ROT_BINS  # best pair is bins 1, 2 here
+        if b <= 3:
+            out[n, 0] = chosen[s]
+            out[n, 1] = int(rec_v[h])
+            out[n, 2] = pvtx[rec_t[h]]
+            out[n, 3] = rec_t[h]
+            n += 1
+    return n
+
+
 @nb.njit(cache=True, nogil=True, inline="always")
 def _popcount(v: np.uint64) -> int:  # pragma: no cover - compiled
     n = 0
@@ -193,9 +244,14 @@ def pose_scores(
     rot_tol: float,
     shift_tol: float,
     out: I32,
+    pose: F64,
 ) -> None:  # pragma: no cover - compiled
     """Stage 2: per chosen slot, the most distinct minutiae whose hits agree on one pose
-    (rotation within `rot_tol`, translation within `shift_tol`).
+    (rotation within `rot_tol`, translation within `shift_tol`), and that pose.
+
+    ``pose[chosen index]`` receives the rotation and translation (``theta, tx, ty``) of
+    the best-supported hit, which maps probe positions taken about their centroid onto the
+    stored (offset) positions: ``gx = c dx + s dy + tx``, ``gy = -s dx + c dy + ty``.
 
     `hits` rows are ``(chosen index, stored vertex, probe vertex, table position)`` sorted
     by chosen index; ``rows[chosen index]`` is the store row; `xy` and `angle` are the
@@ -229,6 +285,7 @@ def pose_scores(
         while hi < n and hits[hi, 0] == hits[lo, 0]:
             hi += 1
         best = 0
+        best_i = lo
         for i in range(lo, hi):
             # count the distinct stored and probe minutiae that support the pose: triangles
             # sharing a first vertex all give the same pose and are one piece of evidence
@@ -244,6 +301,11 @@ def pose_scores(
                 gmask |= np.uint64(1) << np.uint64(hits[j, 1] & 63)
                 pmask |= np.uint64(1) << np.uint64(hits[j, 2] & 63)
             agree = min(_popcount(gmask), _popcount(pmask))
-            best = max(best, agree)
+            if agree > best:
+                best = agree
+                best_i = i
         out[hits[lo, 0]] = best
+        pose[hits[lo, 0], 0] = th[best_i]
+        pose[hits[lo, 0], 1] = tx[best_i]
+        pose[hits[lo, 0], 2] = ty[best_i]
         lo = hi
