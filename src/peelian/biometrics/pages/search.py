@@ -129,14 +129,19 @@ def _probe_errors(exc: PeelianError) -> list[dict[str, str]]:
 def _search(
     session: Session, state: AppState, principal: Principal, search_in: SearchCreate
 ) -> SearchRead:
-    return search.run_search(
-        session,
-        searcher=_searcher(principal),
-        search_in=search_in,
-        gallery=live_gallery(session, state),
-        cache=probe_cache_for(state),
-        review_ttl_s=state.settings.bio_review_ttl_s,
-    )
+    searcher = _searcher(principal)
+    holder = live_gallery(session, state)
+    # As the API: the search runs outside any transaction (SQLite's writer lock is not held).
+    session.commit()
+    with search.match_probe(search_in, holder) as matched:
+        return search.record_search(
+            session,
+            searcher=searcher,
+            search_in=search_in,
+            matched=matched,
+            cache=probe_cache_for(state),
+            review_ttl_s=state.settings.bio_review_ttl_s,
+        )
 
 
 @router.post("/biometrics/search", response_class=HTMLResponse)

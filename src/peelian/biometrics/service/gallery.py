@@ -128,6 +128,8 @@ def load_gallery(db: Database, holder: GalleryHolder, *, batch: int = LOAD_BATCH
 def start_loading(state: AppState) -> GalleryHolder:
     """Start loading this process's gallery in a background thread (once); return the holder."""
     holder = gallery_for(state)
+    if holder.loaded.is_set():
+        return holder  # the common case, without taking the lock a load or replay may hold
     with holder.lock:
         if holder.loading is None and not holder.loaded.is_set():
             holder.loading = threading.Thread(
@@ -191,7 +193,13 @@ def _replace(index: Index, person_id: uuid.UUID, templates: dict[int, engine.Tem
 
 
 def sync_gallery(session: Session, holder: GalleryHolder, *, limit: int = 1000) -> int:
-    """Replay the change-log entries after the holder's cursor; returns how many were read."""
+    """Replay the change-log entries after the holder's cursor; returns how many were read.
+
+    When nothing has changed (the usual case) this is one read of the log's one-row head,
+    without the holder's lock, so concurrent searches do not queue here.
+    """
+    if repo.last_seq(session) <= holder.cursor:
+        return 0
     seen = 0
     with holder.lock:
         while True:

@@ -32,6 +32,8 @@ from __future__ import annotations
 import math
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -53,7 +55,7 @@ from peelian.biometrics.schemas.search import (
 )
 from peelian.biometrics.service.gallery import GalleryHolder
 from peelian.biometrics.service.probe import decode_probe
-from peelian.biometrics.service.probe_cache import ProbeCache, wipe
+from peelian.biometrics.service.probe_cache import ProbeCache, ProbeFinger, wipe
 from peelian.biometrics.service.review import expire_due, review_of_search
 from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
@@ -65,9 +67,12 @@ from peelian.records.service.check import PersonCheck, check_person
 
 __all__ = [
     "DeviceRequired",
+    "ProbeMatch",
     "Searcher",
     "Thresholds",
+    "match_probe",
     "read_search",
+    "record_search",
     "run_search",
     "thresholds",
     "view_of",
@@ -135,6 +140,87 @@ def _check(session: Session, actor: Actor, person_id: uuid.UUID, why: str) -> Pe
         return None  # enrolled but the record is gone: treated as a possible match for review
 
 
+@dataclass
+class ProbeMatch:
+    """A probe searched against the gallery, before anything is recorded (no database needed).
+
+    It owns the probe's arrays: :func:`match_probe` zeroes them on leaving its block unless an
+    examiner review took them (``held``).
+    """
+
+    fingers: list[ProbeFinger]
+    found: list[Candidate]
+    gallery_size: int
+    limits: Thresholds
+    started: float
+    held: bool = False
+
+
+@contextmanager
+def match_probe(search_in: SearchCreate, gallery: GalleryHolder) -> Iterator[ProbeMatch]:
+    """Decode the probe in memory and search it 1:N; the probe is wiped when the block ends.
+
+    Touches no database, so the route runs it outside any transaction: concurrent searches then
+    share the CPU cores instead of queueing on a database lock.
+    """
+    started = time.perf_counter()
+    fingers = decode_probe(search_in)
+    matched: ProbeMatch | None = None
+    try:
+        size = len(gallery.index)
+        limits = thresholds(size)
+        found = gallery.index.search(
+            [f.template for f in fingers], top=TOP, min_score=limits.possible
+        )
+        matched = ProbeMatch(fingers, found, size, limits, started)
+        yield matched
+    finally:
+        if matched is None or not matched.held:
+            wipe(fingers)
+        if matched is not None:
+            matched.fingers = []
+        del fingers
+
+
+def record_search(
+    session: Session,
+    *,
+    searcher: Searcher,
+    search_in: SearchCreate,
+    matched: ProbeMatch,
+    cache: ProbeCache,
+    review_ttl_s: float,
+) -> SearchRead:
+    """Decide the outcome of a matched probe, store metadata only, hold the probe for review."""
+    limits, found = matched.limits, matched.found
+    search_id = uuid7()
+    why = f"Biometric search {search_id}: {POWERS[search_in.power]}; {search_in.reason}"
+    top = found[0] if found else None
+    check = None
+    if top is not None and top.score >= limits.identified:
+        check = _check(session, searcher.actor, top.subject_id, why)
+    row = _search_row(search_id, searcher, search_in, matched, check)
+    row.elapsed_ms = round((time.perf_counter() - matched.started) * 1000)
+    session.add(row)
+    session.flush()  # before the review that refers to it
+    review = None
+    if top is not None and check is None:
+        review = BioReview(
+            id=uuid7(),
+            search_id=search_id,
+            expires_at=utcnow() + timedelta(seconds=review_ttl_s),
+            candidate_person_id=top.subject_id,
+            candidate_score=round(top.score, 2),
+            finger_scores=[[pos, round(s, 2)] for pos, s in top.finger_scores],
+        )
+        session.add(review)
+        session.flush()
+        cache.put(review.id, tuple(matched.fingers), review_ttl_s)
+        matched.held = True
+    _audit_search(session, searcher, row, review)
+    return view_of(row, review, check, staff=searcher.is_staff)
+
+
 def run_search(
     session: Session,
     *,
@@ -145,68 +231,48 @@ def run_search(
     review_ttl_s: float,
 ) -> SearchRead:
     """Search 1-2 probe fingers 1:N; store metadata only; hold the probe only for a review."""
-    started = time.perf_counter()
-    fingers = decode_probe(search_in)
-    held = False
-    try:
-        size = len(gallery.index)
-        limits = thresholds(size)
-        found = gallery.index.search(
-            [f.template for f in fingers], top=TOP, min_score=limits.possible
+    with match_probe(search_in, gallery) as matched:
+        return record_search(
+            session,
+            searcher=searcher,
+            search_in=search_in,
+            matched=matched,
+            cache=cache,
+            review_ttl_s=review_ttl_s,
         )
-        search_id = uuid7()
-        why = f"Biometric search {search_id}: {POWERS[search_in.power]}; {search_in.reason}"
-        top = found[0] if found else None
-        check = None
-        if top is not None and top.score >= limits.identified:
-            check = _check(session, searcher.actor, top.subject_id, why)
-        row = BioSearch(
-            id=search_id,
-            user_id=searcher.user_id,
-            device_id=searcher.device_id,
-            via=searcher.via,
-            power=search_in.power,
-            reason=search_in.reason,
-            offence=search_in.offence.strip(),
-            latitude=search_in.location.lat if search_in.location else None,
-            longitude=search_in.location.lon if search_in.location else None,
-            client_ref=search_in.client_ref,
-            finger_positions=[f.position for f in fingers],
-            probe_kinds=["image" if f.image is not None else "template" for f in fingers],
-            gallery_size=size,
-            threshold_identified=limits.identified,
-            threshold_possible=limits.possible,
-            top_score=round(top.score, 2) if top else None,
-            identified=check is not None,
-            person_id=check.person_id if check else None,
-            candidates=[_candidate_json(c) for c in found],
-            outcome=_colour_outcome(check) if check else Outcome.AMBER if top else Outcome.GREEN,
-            elapsed_ms=0,
-        )
-        session.add(row)
-        session.flush()
-        review = None
-        if top is not None and check is None:
-            review = BioReview(
-                id=uuid7(),
-                search_id=search_id,
-                expires_at=utcnow() + timedelta(seconds=review_ttl_s),
-                candidate_person_id=top.subject_id,
-                candidate_score=round(top.score, 2),
-                finger_scores=[[pos, round(s, 2)] for pos, s in top.finger_scores],
-            )
-            session.add(review)
-        row.elapsed_ms = round((time.perf_counter() - started) * 1000)
-        session.flush()
-        if review is not None:
-            cache.put(review.id, tuple(fingers), review_ttl_s)
-            held = True
-        _audit_search(session, searcher, row, review)
-        return view_of(row, review, check, staff=searcher.is_staff)
-    finally:
-        if not held:
-            wipe(fingers)
-        del fingers
+
+
+def _search_row(
+    search_id: uuid.UUID,
+    searcher: Searcher,
+    search_in: SearchCreate,
+    matched: ProbeMatch,
+    check: PersonCheck | None,
+) -> BioSearch:
+    top = matched.found[0] if matched.found else None
+    return BioSearch(
+        id=search_id,
+        user_id=searcher.user_id,
+        device_id=searcher.device_id,
+        via=searcher.via,
+        power=search_in.power,
+        reason=search_in.reason,
+        offence=search_in.offence.strip(),
+        latitude=search_in.location.lat if search_in.location else None,
+        longitude=search_in.location.lon if search_in.location else None,
+        client_ref=search_in.client_ref,
+        finger_positions=[f.position for f in matched.fingers],
+        probe_kinds=["image" if f.image is not None else "template" for f in matched.fingers],
+        gallery_size=matched.gallery_size,
+        threshold_identified=matched.limits.identified,
+        threshold_possible=matched.limits.possible,
+        top_score=round(top.score, 2) if top else None,
+        identified=check is not None,
+        person_id=check.person_id if check else None,
+        candidates=[_candidate_json(c) for c in matched.found],
+        outcome=_colour_outcome(check) if check else Outcome.AMBER if top else Outcome.GREEN,
+        elapsed_ms=0,
+    )
 
 
 def _colour_outcome(check: PersonCheck) -> Outcome:
