@@ -7,6 +7,8 @@ positions 2 and 7, templates generated directly as in ``bench/bio_1n.py``) for e
 first ``--gallery / 2`` records people (ordered by id), and marks the gallery loaded.
 
     python bench/_bio_server.py --port 8123 --gallery 10000 [--seed 1] [--workers 2]
+
+With ``PEELIAN_BIO_GALLERY_SHARDS=N`` the gallery is the Ray-sharded one (N local actors).
 """
 
 from __future__ import annotations
@@ -76,11 +78,13 @@ def main() -> None:
     ids = person_ids(state, args.gallery // 2)
     if len(ids) < args.gallery // 2:
         raise SystemExit(f"only {len(ids)} people in the database; seed more")
-    holder = gallery_for(state)
-    holder.index.reserve(len(ids) * len(FINGERS))
     started = time.perf_counter()
     jobs = [(args.seed, s, ids[s : s + CHUNK]) for s in range(0, len(ids), CHUNK)]
+    # The pool forks before the gallery exists: with PEELIAN_BIO_GALLERY_SHARDS > 0 building
+    # it starts Ray, which must not be forked.
     with mp.get_context("fork").Pool(args.workers) as pool:
+        holder = gallery_for(state)
+        holder.index.reserve(len(ids) * len(FINGERS))
         for batch in pool.imap(_enrolments, jobs):
             holder.index.add_many(batch)
     holder.index.shrink()
