@@ -3,8 +3,9 @@
 from fastapi import APIRouter
 
 from peelian.biometrics.pages import review, search
+from peelian.biometrics.pages.search import SEARCH_PATH
 
-__all__ = ["router"]
+__all__ = ["SEARCH_PATH", "router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(search.router)

@@ -31,7 +31,10 @@ from peelian.web.deps import DbSession, State, get_state
 from peelian.web.state import AppState
 from peelian.web.templating import render
 
-__all__ = ["router"]
+__all__ = ["SEARCH_PATH", "router"]
+
+SEARCH_PATH = "/biometrics/search"
+"""The officer's search page; its upload has the fingerprint search body cap."""
 
 router = APIRouter(include_in_schema=False)
 register_nav(NavItem("Fingerprint search", "/biometrics/search", Permission.BIO_SEARCH, order=40))
@@ -60,7 +63,7 @@ def _context(form: dict[str, str], errors: list[dict[str, str]], **extra: Any) -
             "reasons": REASONS, "slots": SLOTS, **extra}  # fmt: skip
 
 
-@router.get("/biometrics/search", response_class=HTMLResponse)
+@router.get(SEARCH_PATH, response_class=HTMLResponse)
 def search_page(request: Request, principal: Searching) -> Response:
     """The search form."""
     form = {"power": "pace-s61-6a", "position_1": "2", "position_2": "7"}
@@ -144,7 +147,7 @@ def _search(
         )
 
 
-@router.post("/biometrics/search", response_class=HTMLResponse)
+@router.post(SEARCH_PATH, response_class=HTMLResponse)
 async def run_search_page(
     request: Request, session: DbSession, state: State, principal: Searching
 ) -> Response:
