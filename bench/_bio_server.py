@@ -123,6 +123,7 @@ def fill(holder: Any, arrays: dict[str, Any], ids: list[uuid.UUID]) -> None:
         keys = [EnrolmentKey(ids[k // 2], FINGERS[k % 2]) for k in r]
         holder.index.add_packed(keys, g)
     holder.index.shrink()
+    holder.recount()
 
 
 def person_ids(app_state: object, count: int) -> list[uuid.UUID]:

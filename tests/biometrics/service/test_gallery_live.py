@@ -153,6 +153,7 @@ class TestShardedGallery:
         try:
             assert isinstance(holder.index, ShardedGalleryIndex)
             assert len(holder.index) == 12
+            assert holder.size == 12  # kept by the holder: searches do not ask the shards
             assert _found(holder, 12) == people[2]
             enrolment.unenrol(
                 db_session,
@@ -164,6 +165,7 @@ class TestShardedGallery:
             )
             db_session.commit()
             assert len(holder.index) == 10
+            assert holder.size == 10
             assert _found(holder, 12) is None
             assert _found(holder, 13) == people[3]
         finally:

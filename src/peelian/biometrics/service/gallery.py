@@ -76,6 +76,21 @@ class GalleryHolder:
     lock: threading.RLock = field(default_factory=threading.RLock)
     loading: threading.Thread | None = None
     load_error: str | None = None
+    # A sharded index's finger count, refreshed after every write through this module: asking
+    # the Ray actors would queue each search behind the shards' running searches.
+    sharded_size: int = 0
+
+    @property
+    def size(self) -> int:
+        """How many fingers the index holds (sets the search thresholds)."""
+        if isinstance(self.index, gallery.GalleryIndex):
+            return len(self.index)
+        return self.sharded_size
+
+    def recount(self) -> None:
+        """Refresh the cached count after writing to a sharded index (cheap otherwise)."""
+        if not isinstance(self.index, gallery.GalleryIndex):
+            self.sharded_size = len(self.index)
 
 
 def _new_index(shards: int) -> Index:
@@ -120,6 +135,7 @@ def load_gallery(db: Database, holder: GalleryHolder, *, batch: int = LOAD_BATCH
         with db.sessionmaker() as session:
             sync_gallery(session, holder)
             session.rollback()
+        holder.recount()
         holder.loaded.set()
     log.info("biometric gallery loaded: %d fingers", loaded)
     return loaded
@@ -178,6 +194,7 @@ def apply_change(
     """Make the index hold exactly `templates` for a person (empty: forget them) at once."""
     with holder.lock:
         _replace(holder.index, person_id, templates)
+        holder.recount()
         if seq is not None and holder.cursor == seq - 1:
             holder.cursor = seq
 
@@ -212,5 +229,6 @@ def sync_gallery(session: Session, holder: GalleryHolder, *, limit: int = 1000) 
                 current[pid][pos] = formats.deserialize(blob)
             for pid in people:
                 _replace(holder.index, pid, current[pid])
+            holder.recount()
             holder.cursor = changes[-1].seq
             seen += len(changes)

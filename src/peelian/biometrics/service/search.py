@@ -167,7 +167,7 @@ def match_probe(search_in: SearchCreate, gallery: GalleryHolder) -> Iterator[Pro
     fingers = decode_probe(search_in)
     matched: ProbeMatch | None = None
     try:
-        size = len(gallery.index)
+        size = gallery.size
         limits = thresholds(size)
         found = gallery.index.search(
             [f.template for f in fingers], top=TOP, min_score=limits.possible
