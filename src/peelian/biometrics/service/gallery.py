@@ -47,6 +47,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 _KEY = "biometrics.gallery"
 _create_lock = threading.Lock()
+_start_lock = threading.Lock()
 FINGER_POSITIONS = range(1, 11)
 LOAD_BATCH = 2000
 # How long a search waits for a load that is under way before answering 503.
@@ -144,9 +145,12 @@ def load_gallery(db: Database, holder: GalleryHolder, *, batch: int = LOAD_BATCH
 def start_loading(state: AppState) -> GalleryHolder:
     """Start loading this process's gallery in a background thread (once); return the holder."""
     holder = gallery_for(state)
-    if holder.loaded.is_set():
-        return holder  # the common case, without taking the lock a load or replay may hold
-    with holder.lock:
+    if holder.loaded.is_set() or holder.loading is not None:
+        return holder
+    # Not the holder's lock: the loader holds that while it opens a transaction, and a request
+    # calling this already has one open (on SQLite, the writer lock), so waiting for it here
+    # could deadlock until the lock timeout.
+    with _start_lock:
         if holder.loading is None and not holder.loaded.is_set():
             holder.loading = threading.Thread(
                 target=_load_in_background,
