@@ -215,9 +215,10 @@ def record_search(
         )
         session.add(review)
         session.flush()
+    _audit_search(session, searcher, row, review)
+    if review is not None:  # last, so a failure above leaves nothing held
         cache.put(review.id, tuple(matched.fingers), review_ttl_s)
         matched.held = True
-    _audit_search(session, searcher, row, review)
     return view_of(row, review, check, staff=searcher.is_staff)
 
 
