@@ -41,18 +41,15 @@ from sqlalchemy.orm import Session
 
 from peelian.auth.models import Role
 from peelian.auth.permissions import Permission, has_permission
-from peelian.biometrics import engine
 from peelian.biometrics.gallery import Candidate
-from peelian.biometrics.models.search import BioReview, BioSearch, Outcome, ReviewStatus
+from peelian.biometrics.models.search import BioReview, BioSearch, Outcome
 from peelian.biometrics.schemas.search import (
     POWERS,
     REASONS,
-    CandidateRead,
-    PersonBrief,
-    ReviewBrief,
     SearchCreate,
     SearchRead,
 )
+from peelian.biometrics.service._answer import colour_outcome, view_of
 from peelian.biometrics.service.gallery import GalleryHolder
 from peelian.biometrics.service.probe import decode_probe
 from peelian.biometrics.service.probe_cache import ProbeCache, ProbeFinger, wipe
@@ -61,8 +58,7 @@ from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
 from peelian.core.errors import NotFound, Unauthorized
 from peelian.core.ids import uuid7
-from peelian.core.time import as_utc, utcnow
-from peelian.records.checks import Colour
+from peelian.core.time import utcnow
 from peelian.records.service.check import PersonCheck, check_person
 
 __all__ = [
@@ -271,13 +267,9 @@ def _search_row(
         identified=check is not None,
         person_id=check.person_id if check else None,
         candidates=[_candidate_json(c) for c in matched.found],
-        outcome=_colour_outcome(check) if check else Outcome.AMBER if top else Outcome.GREEN,
+        outcome=colour_outcome(check) if check else Outcome.AMBER if top else Outcome.GREEN,
         elapsed_ms=0,
     )
-
-
-def _colour_outcome(check: PersonCheck) -> Outcome:
-    return {Colour.RED: Outcome.RED, Colour.AMBER: Outcome.AMBER}.get(check.colour, Outcome.GREEN)
 
 
 def _audit_search(
@@ -303,73 +295,6 @@ def _audit_search(
             else [],
             "elapsed_ms": row.elapsed_ms,
         },
-    )
-
-
-# --- the answer -----------------------------------------------------------------------------
-def _identified_lines(check: PersonCheck) -> tuple[list[str], list[str], list[str]]:
-    warnings = list(check.officer_safety)
-    reasons = [r.text for r in check.reasons] or ["Identified: nothing current on this person"]
-    actions = [r.action for r in check.reasons] or ["No action needed on the record"]
-    return warnings, reasons, actions
-
-
-def view_of(
-    row: BioSearch, review: BioReview | None, check: PersonCheck | None, *, staff: bool
-) -> SearchRead:
-    """The answer for a search row, its review and (when identified) a fresh person check."""
-    warnings: list[str] = []
-    outcome, identified, person = row.outcome, False, None
-    if check is not None:
-        warnings, reasons, actions = _identified_lines(check)
-        outcome, identified = _colour_outcome(check), True
-        person = PersonBrief(id=check.person_id, name=check.name, date_of_birth=check.date_of_birth)
-        if review is not None:
-            reasons.insert(0, "Identity confirmed by a fingerprint examiner")
-    elif review is None:
-        outcome = Outcome.GREEN
-        reasons = ["No trace: no enrolled fingerprints match"]
-        actions = ["Establish identity by other means"]
-    elif review.status is ReviewStatus.PENDING:
-        outcome = Outcome.AMBER
-        reasons = ["Possible match: a fingerprint examiner is reviewing it"]
-        actions = ["Do not act on a possible match; wait for the examiner's decision"]
-    elif review.status is ReviewStatus.REJECTED:
-        outcome = Outcome.GREEN
-        reasons = ["No trace: the examiner rejected the possible match"]
-        actions = ["Establish identity by other means"]
-    elif review.status is ReviewStatus.CONFIRMED:  # the confirmed record is no longer held
-        outcome = Outcome.AMBER
-        reasons = ["Match confirmed, but the person's record is no longer available"]
-        actions = ["Contact the bureau before acting; establish identity by other means"]
-    else:
-        outcome = Outcome.AMBER
-        reasons = ["Not identified: the review expired before an examiner decided"]
-        actions = ["The probe was discarded; establish identity by other means"]
-    candidates = None
-    if staff:
-        candidates = [
-            CandidateRead(
-                person_id=uuid.UUID(str(c["person_id"])),
-                score=float(c["score"]),
-                fmr=engine.score_to_fmr(float(c["score"])),
-                finger_scores={str(k): float(v) for k, v in dict(c["finger_scores"]).items()},
-            )
-            for c in row.candidates
-        ]
-    return SearchRead(
-        search_id=row.id,
-        outcome=outcome,
-        identified=identified,
-        person=person,
-        warnings=warnings,
-        reasons=reasons,
-        actions=actions,
-        review=ReviewBrief(id=review.id, status=review.status, expires_at=as_utc(review.expires_at))
-        if review
-        else None,
-        candidates=candidates,
-        elapsed_ms=row.elapsed_ms,
     )
 
 
