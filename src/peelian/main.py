@@ -108,6 +108,7 @@ def _body_limits(settings: Settings) -> tuple[BodyLimit, ...]:
         BodyLimit(biometrics_enrolment_routes.router.prefix, enrol, "fingerprint enrolments"),
         BodyLimit(biometrics_search_routes.router.prefix, searches, "fingerprint searches"),
         BodyLimit(biometrics_pages.SEARCH_PATH, searches, "fingerprint searches"),
+        BodyLimit(biometrics_pages.ENROL_PATH, enrol, "fingerprint enrolments"),
     )
 
 

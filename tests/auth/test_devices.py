@@ -6,6 +6,7 @@ import base64
 import time
 import uuid
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fastapi.testclient import TestClient
@@ -78,6 +79,7 @@ class TestDeviceSignIn:
             headers=auth_header(token_for(client, officer)),
         )
         assert res.status_code == 201
+        assert res.json()["tokens"] is None  # no proof given: sign in as the device next
         admin = make_user(db_session, Role.ADMINISTRATOR)
         listed = client.get("/api/v1/devices", headers=auth_header(token_for(client, admin))).json()
         assert [d["id"] for d in listed] == [str(phone.id)]
@@ -154,3 +156,78 @@ class TestRevokeAndWipe:
             client.get("/api/v1/me", headers=auth_header(device_token)).json()["action"]
             == "re-register"
         )
+
+
+def _register_with_proof(
+    client: TestClient, token: str, phone: Phone, username: str, **overrides: object
+) -> Response:
+    proof = phone.proof(username)
+    del proof["device_id"]
+    body = {"id": str(phone.id), "name": "P", "public_key": phone.public_key, **proof, **overrides}
+    return client.post("/api/v1/devices", json=body, headers=auth_header(token))
+
+
+class TestRegisterAndSignInAtOnce:
+    """A registration that carries the device's proof answers with device-bound tokens."""
+
+    def test_one_code_registers_the_device_and_signs_it_in(
+        self, client: TestClient, db_session: Session
+    ) -> None:
+        officer, phone = _fresh_officer(db_session), Phone()
+        res = _register_with_proof(client, token_for(client, officer), phone, officer.user.username)
+        assert res.status_code == 201, res.text
+        tokens = res.json()["tokens"]
+        assert decode_access_token(b"k" * 32, tokens["access_token"]).device_id == phone.id
+        info = client.get("/api/v1/mobile/sync/info", headers=auth_header(tokens["access_token"]))
+        assert info.status_code == 200
+        refreshed = client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+        )
+        assert decode_access_token(b"k" * 32, refreshed.json()["access_token"]).device_id == (
+            phone.id
+        )
+
+    def test_a_forged_proof_registers_nothing(
+        self, client: TestClient, db_session: Session
+    ) -> None:
+        officer, phone = _fresh_officer(db_session), Phone()
+        forged = Phone().proof(officer.user.username)
+        res = _register_with_proof(
+            client,
+            token_for(client, officer),
+            phone,
+            officer.user.username,
+            device_signature=forged["device_signature"],
+        )
+        assert res.status_code == 401
+        assert res.headers["content-type"].startswith("application/problem+json")
+        db_session.expire_all()
+        admin = make_user(db_session, Role.ADMINISTRATOR)
+        listed = client.get("/api/v1/devices", headers=auth_header(token_for(client, admin)))
+        assert str(phone.id) not in [d["id"] for d in listed.json()]
+
+    def test_a_device_bound_token_cannot_register_another_device(
+        self, client: TestClient, db_session: Session
+    ) -> None:
+        officer, phone, other = _fresh_officer(db_session), Phone(), Phone()
+        _register(db_session, officer, phone)
+        device_token = encode_access_token(
+            b"k" * 32, user_id=officer.user.id, role="officer", device_id=phone.id, ttl_s=600
+        )
+        res = _register_with_proof(client, device_token, other, officer.user.username)
+        assert res.status_code == 403
+        assert "already bound" in res.json()["detail"]
+
+    def test_a_stale_sign_in_must_be_made_again(
+        self, client: TestClient, db_session: Session, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        officer, phone = _fresh_officer(db_session), Phone()
+        real = time.time
+        monkeypatch.setattr("peelian.auth.security.time.time", lambda: real() - 400)
+        old = encode_access_token(
+            b"k" * 32, user_id=officer.user.id, role="officer", device_id=None, ttl_s=900
+        )
+        monkeypatch.undo()
+        res = _register_with_proof(client, old, phone, officer.user.username)
+        assert res.status_code == 401
+        assert res.json()["action"] == "sign-in"

@@ -133,11 +133,9 @@ class LiveServer:
         self.db.dispose()
 
 
-def two_codes(secret: str) -> tuple[str, str]:
-    """Two TOTP codes of different steps (one for the plain sign-in, one for the device's)."""
-    totp = pyotp.TOTP(secret)
-    now = int(time.time())
-    return totp.at(now - 30), totp.at(now)
+def code_now(secret: str) -> str:
+    """The authenticator code of this 30-second step."""
+    return pyotp.TOTP(secret).now()
 
 
 class Proxy:

@@ -48,6 +48,7 @@ class Principal:
     via: str
     web_session: WebSession | None
     request_id: str | None
+    token_issued_at: int | None = None
 
     @property
     def role(self) -> Role:
@@ -76,7 +77,7 @@ def _from_bearer(request: Request, session: Session, token: str) -> Principal:
         raise Unauthorized("this account is disabled", headers={"WWW-Authenticate": "Bearer"})
     if claims.device_id is not None:
         devices.check_device(session, device_id=claims.device_id, user_id=user.id)
-    return Principal(user, claims.device_id, "token", None, request_id(request))
+    return Principal(user, claims.device_id, "token", None, request_id(request), claims.issued_at)
 
 
 def get_principal(request: Request, session: DbSession) -> Principal:

@@ -22,7 +22,9 @@ from peelian.core.time import utcnow
 
 __all__ = [
     "check_device",
+    "check_fresh_sign_in",
     "device_proof_message",
+    "first_sign_in",
     "list_devices",
     "register_device",
     "request_wipe",
@@ -65,6 +67,46 @@ def register_device(
     session.flush()
     audit(
         session, actor=actor, action=AuditAction.CREATE, record_type="device", record_id=device.id
+    )
+    return device
+
+
+def check_fresh_sign_in(*, device_id: uuid.UUID | None, token_issued_at: int | None) -> None:
+    """A device's first sign-in rides on its registration only from a recent, plain sign-in.
+
+    The registering token proved the password and authenticator code moments ago; asking for a
+    second code (of the next 30-second step) at once only makes officers wait. A token that is
+    already device-bound, or older than the proof window, must sign in again instead.
+    """
+    if device_id is not None:
+        raise Forbidden("this token is already bound to a device; sign in without it to register")
+    if token_issued_at is None or int(time.time()) - token_issued_at > PROOF_WINDOW_S:
+        raise Unauthorized(
+            "sign in again (password and code) to register this device and sign in with it",
+            extra={"action": "sign-in"},
+        )
+
+
+def first_sign_in(
+    session: Session,
+    *,
+    actor: Actor,
+    user: User,
+    device_id: uuid.UUID,
+    timestamp: int | None,
+    signature: str | None,
+) -> Device:
+    """Verify a just-registered device's proof and audit its sign-in."""
+    device = verify_device_proof(
+        session, user=user, device_id=device_id, timestamp=timestamp, signature=signature
+    )
+    audit(
+        session,
+        actor=Actor(user.id, user.role.value, device.id, actor.request_id),
+        action=AuditAction.LOGIN,
+        record_type="user",
+        record_id=user.id,
+        detail={"via": "device-registration"},
     )
     return device
 

@@ -15,6 +15,7 @@ from peelian.auth.policy import policy_of
 from peelian.auth.schemas import (
     DeviceRead,
     DeviceRegister,
+    DeviceRegistered,
     LoginRequest,
     RefreshRequest,
     TokenPair,
@@ -137,17 +138,41 @@ def disable_user(
     )
 
 
-@router.post("/devices", response_model=DeviceRead, status_code=201)
+@router.post("/devices", response_model=DeviceRegistered, status_code=201)
 def register_device(
     body: DeviceRegister,
     session: DbSession,
+    state: State,
     principal: Annotated[Principal, Depends(require(Permission.DEVICES_REGISTER))],
-) -> DeviceRead:
-    """Register the caller's device (idempotent for the same id and key)."""
+) -> DeviceRegistered:
+    """Register the caller's device (idempotent for the same id and key).
+
+    With the device's signed proof in the body (``device_timestamp``, ``device_signature``, the
+    same proof as at ``/auth/token``) the answer also carries device-bound tokens, so a fresh
+    sign-in needs one authenticator code, not two.
+    """
+    proving = body.device_timestamp is not None or body.device_signature is not None
+    if proving:
+        devices.check_fresh_sign_in(
+            device_id=principal.device_id, token_issued_at=principal.token_issued_at
+        )
     device = devices.register_device(
         session, actor=principal.actor, user=principal.user, device_in=body
     )
-    return DeviceRead.model_validate(device)
+    out = DeviceRegistered.model_validate(device)
+    if proving:
+        devices.first_sign_in(
+            session,
+            actor=principal.actor,
+            user=principal.user,
+            device_id=device.id,
+            timestamp=body.device_timestamp,
+            signature=body.device_signature,
+        )
+        out.tokens = service.issue_tokens(
+            session, policy=policy_of(state), user=principal.user, device_id=device.id
+        )
+    return out
 
 
 @router.get("/devices", response_model=list[DeviceRead])

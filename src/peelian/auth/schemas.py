@@ -13,6 +13,7 @@ from peelian.auth.models import DeviceStatus, Role
 __all__ = [
     "DeviceRead",
     "DeviceRegister",
+    "DeviceRegistered",
     "LoginRequest",
     "RefreshRequest",
     "TokenPair",
@@ -113,6 +114,13 @@ class DeviceRegister(Strict):
     public_key: Annotated[str, StringConstraints(min_length=40, max_length=60)] = Field(
         description="Ed25519 public key, 32 bytes, base64"
     )
+    device_timestamp: int | None = Field(
+        default=None, description="with device_signature: sign in as the device in the same call"
+    )
+    device_signature: Annotated[str | None, StringConstraints(max_length=200)] = Field(
+        default=None,
+        description="the device's signed sign-in proof (as at /auth/token), base64",
+    )
 
 
 class DeviceRead(BaseModel):
@@ -126,3 +134,9 @@ class DeviceRead(BaseModel):
     status: DeviceStatus
     created_at: datetime
     last_seen_at: datetime | None
+
+
+class DeviceRegistered(DeviceRead):
+    """A registered device, with device-bound tokens when the request carried its proof."""
+
+    tokens: TokenPair | None = None

@@ -80,6 +80,7 @@ class AccessClaims:
     device_id: uuid.UUID | None
     expires_at: int
     token_id: str
+    issued_at: int = 0
 
 
 def _b64(data: bytes) -> str:
@@ -125,13 +126,16 @@ def decode_access_token(key: bytes, token: str) -> AccessClaims:
         user_id = uuid.UUID(claims["sub"])
         device = uuid.UUID(claims["dev"]) if "dev" in claims else None
         exp, role, jti = int(claims["exp"]), str(claims["role"]), str(claims["jti"])
+        iat = int(claims.get("iat", 0))
     except (ValueError, KeyError, TypeError) as exc:
         raise TokenError("the access token is malformed") from exc
     if not hmac.compare_digest(expected, given):
         raise TokenError("the access token's signature is not valid")
     if exp <= int(time.time()):
         raise TokenError("the access token has expired")
-    return AccessClaims(user_id=user_id, role=role, device_id=device, expires_at=exp, token_id=jti)
+    return AccessClaims(
+        user_id=user_id, role=role, device_id=device, expires_at=exp, token_id=jti, issued_at=iat
+    )
 
 
 def new_totp_secret() -> str:

@@ -57,13 +57,12 @@ def register(
     username: Annotated[str, typer.Option(prompt=True)],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
     code: Annotated[str, typer.Option(prompt="Authenticator code")],
-    device_code: Annotated[str, typer.Option(prompt="Next authenticator code (wait for it)")],
     name: str = "Peelian device",
     store: Store = DEFAULT_STORE,
 ) -> None:
     """Make a device key, register it to you and sign in as the device."""
     client = _client(store, server)
-    device_id = _run(lambda: client.register(username, password, (code, device_code), name=name))
+    device_id = _run(lambda: client.register(username, password, code, name=name))
     console.print(f"registered device {device_id} for {username}")
 
 

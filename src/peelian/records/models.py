@@ -297,6 +297,9 @@ class WitnessStatement(_FromMobile, IdMixin, TimestampMixin, Base):
     incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id"), index=True)
     urn: Mapped[str | None] = mapped_column(String(40))
     witness_name: Mapped[str] = mapped_column(String(200))
+    # The witness as a person in records (linked to the incident as a witness); None when the
+    # statement gives a single name only.
+    witness_person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"), index=True)
     age_band: Mapped[str] = mapped_column(String(10))
     age: Mapped[int | None] = mapped_column(SmallInteger)
     occupation: Mapped[str] = mapped_column(String(120))

@@ -1,4 +1,4 @@
-"""A search holds no database transaction while it searches the gallery (ADR 0014).
+"""A search holds no database transaction while it searches the gallery (ADR 0015).
 
 On SQLite an open transaction holds the process's writer lock, so a search that searched inside
 its transaction would make every other request wait for it. Here the search is held inside

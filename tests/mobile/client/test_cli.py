@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from tests.fixtures.mobile import stop_search_data
-from tests.mobile.live import PASSWORD, ROOT, LiveServer, two_codes
+from tests.mobile.live import PASSWORD, ROOT, LiveServer, code_now
 
 
 def _peelian(live: LiveServer, store: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -27,7 +27,7 @@ def _peelian(live: LiveServer, store: Path, *args: str) -> subprocess.CompletedP
 class TestDeviceCli:
     def test_register_submit_sync_status(self, live_server: LiveServer, tmp_path: Path) -> None:
         name = f"cli-{uuid.uuid4().hex[:8]}"
-        code, device_code = two_codes(live_server.make_officer(name))
+        code = code_now(live_server.make_officer(name))
         store = tmp_path / "phone.db"
         res = _peelian(
             live_server,
@@ -41,8 +41,6 @@ class TestDeviceCli:
             PASSWORD,
             "--code",
             code,
-            "--device-code",
-            device_code,
         )
         assert res.returncode == 0, res.stderr
         answers = tmp_path / "ss.json"

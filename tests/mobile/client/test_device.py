@@ -11,7 +11,7 @@ from peelian.auth.models import Role
 from peelian.mobile.client import Api, DeviceClient, DeviceStore, ProblemError
 from peelian.mobile.models import Submission, SubmissionStatus
 from tests.fixtures.mobile import mg11_data, stop_search_data
-from tests.mobile.live import PASSWORD, LiveServer, two_codes
+from tests.mobile.live import PASSWORD, LiveServer, code_now
 
 SS = ("stop_search", "2023-12-20.1")
 
@@ -21,7 +21,7 @@ def device(live: LiveServer, tmp_path: Path, *, role: Role = Role.OFFICER) -> De
     name = f"pc-{uuid.uuid4().hex[:8]}"
     secret = live.make_officer(name, role)
     client = DeviceClient(DeviceStore(tmp_path / f"{name}.db"), Api(live.url))
-    client.register(name, PASSWORD, two_codes(secret))
+    client.register(name, PASSWORD, code_now(secret))
     return client
 
 
@@ -100,7 +100,7 @@ class TestCaptureAndSync:
         admin.token = admin.call(
             "POST",
             "/api/v1/auth/token",
-            json={"username": admin_name, "password": PASSWORD, "totp": two_codes(secret)[1]},
+            json={"username": admin_name, "password": PASSWORD, "totp": code_now(secret)},
         ).json()["access_token"]
         admin.call("POST", f"/api/v1/devices/{dev.device_id}/revoke")
         with pytest.raises(ProblemError) as caught:

@@ -73,7 +73,9 @@ class TestMG11:
 
     def test_declaration_other_than_the_published_one_is_refused(self) -> None:
         data = mg11_data("x", declaration_sha256="0" * 64)
-        data["envelope_sha256"] = envelope_sha256("0" * 64, data["statement"], data["signed_at"])
+        data["envelope_sha256"] = envelope_sha256(
+            "0" * 64, data["page_count"], data["statement"], data["signed_at"]
+        )
         assert "s.9 declaration" in _errors("mg11", data)["/data/declaration_sha256"]
 
 

@@ -21,7 +21,7 @@ from peelian.mobile.notebook.export import (
     render_pdf,
     verify_pdf,
 )
-from tests.mobile.live import PASSWORD, ROOT, LiveServer, two_codes
+from tests.mobile.live import PASSWORD, ROOT, LiveServer, code_now
 
 
 def _cli(live: LiveServer, *args: str) -> subprocess.CompletedProcess[str]:
@@ -41,7 +41,7 @@ def exported(live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) 
     tmp = tmp_path_factory.mktemp("export")
     name = f"nb-{uuid.uuid4().hex[:8]}"
     dev = DeviceClient(DeviceStore(tmp / "d.db"), Api(live_server.url))
-    dev.register(name, PASSWORD, two_codes(live_server.make_officer(name)))
+    dev.register(name, PASSWORD, code_now(live_server.make_officer(name)))
     first = dev.note("0700 ON DUTY. Briefed by PS 12 — patrol High St.")
     dev.note("0815 Stopped vehicle AB12 CDE on High St.")
     dev.note("0700 ON DUTY. Briefed by PS 12.", amends=first, reason="wrong sergeant number")

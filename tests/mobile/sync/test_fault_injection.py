@@ -26,7 +26,7 @@ from peelian.mobile.notebook.chain import first_break
 from peelian.mobile.notebook.service import entry_dict
 from peelian.mobile.sync.protocol import verify_receipt
 from tests.fixtures.mobile import stop_search_data
-from tests.mobile.live import PASSWORD, LiveServer, Proxy, two_codes
+from tests.mobile.live import PASSWORD, LiveServer, Proxy, code_now
 
 SS = ("stop_search", "2023-12-20.1")
 FAULTS = ("none", "drop_reply", "cut_request", "replay", "duplicate", "reorder", "drop_twice")
@@ -57,7 +57,7 @@ def fleet(live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> 
         dev = DeviceClient(
             DeviceStore(tmp / f"{name}.db", durable=False), Api(proxy.url, timeout=20)
         )
-        dev.register(name, PASSWORD, two_codes(secret))
+        dev.register(name, PASSWORD, code_now(secret))
         devices.append(dev)
     f = Fleet(live_server, proxy, devices, draft_id=str(_uuid7()))
     for d in devices:

@@ -97,6 +97,25 @@ class TestPersonPage:
         assert event is not None
         assert (event.action.value, event.purpose) == ("read", "Case 24/1234")
 
+    def test_links_to_fingerprint_enrolment_for_roles_that_may_enrol(
+        self, client: TestClient, db_session: Session, investigator: str
+    ) -> None:
+        person = make_person(db_session)
+        db_session.commit()
+        res = client.get(f"/people/{person.id}", params={"purpose": "Case 24/1234"}, headers=HTML)
+        assert f'href="/biometrics/enrolments/new?person_id={person.id}"' in res.text
+        assert "Fingerprint enrolment" in res.text
+
+    def test_no_enrolment_link_for_roles_that_may_not_enrol(
+        self, client: TestClient, db_session: Session
+    ) -> None:
+        sign_in(client, db_session, Role.OFFICER)
+        person = make_person(db_session)
+        db_session.commit()
+        res = client.get(f"/people/{person.id}", params={"purpose": "Case 24/1234"}, headers=HTML)
+        assert res.status_code == 200
+        assert "/biometrics/enrolments/new" not in res.text
+
 
 class TestCheckPage:
     def test_fragment_shows_red_with_safety_first(

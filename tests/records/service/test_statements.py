@@ -16,7 +16,8 @@ from peelian.core.audit import Actor
 from peelian.core.errors import InvalidInput
 from peelian.core.storage import LocalBlobStore
 from peelian.mobile.forms.legal import S9_DECLARATION
-from peelian.records.models import WitnessStatement
+from peelian.records.codes import IncidentRole
+from peelian.records.models import IncidentPerson, Person, WitnessStatement
 from peelian.records.schemas import StatementCreate
 from peelian.records.service import statements
 
@@ -40,7 +41,7 @@ def _statement_in(**overrides: Any) -> StatementCreate:
         "declaration_template_sha256": S9_DECLARATION.sha256,
         "signed_at": datetime.fromisoformat(SIGNED_AT),
         "signed_at_text": SIGNED_AT,
-        "envelope_sha256": statements.envelope_sha256(S9_DECLARATION.sha256, TEXT, SIGNED_AT),
+        "envelope_sha256": statements.envelope_sha256(S9_DECLARATION.sha256, 2, TEXT, SIGNED_AT),
         "signature_sha256": SIG,
         "taken_by": "PC 1234",
         "witness": {
@@ -56,6 +57,52 @@ def _statement_in(**overrides: Any) -> StatementCreate:
 
 def _count(db_session: Session) -> int:
     return int(db_session.scalar(select(func.count()).select_from(WitnessStatement)) or 0)
+
+
+class TestWitnessAsPerson:
+    def test_the_witness_becomes_a_person_linked_to_the_incident(self, db_session: Session) -> None:
+        record = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
+        assert record.witness_person_id is not None
+        person = db_session.get(Person, record.witness_person_id)
+        assert person is not None
+        assert (person.given_names, person.family_name) == ("Jane", "Witness")
+        link = db_session.scalars(
+            select(IncidentPerson).where(IncidentPerson.incident_id == record.incident_id)
+        ).one()
+        assert (link.person_id, link.role) == (person.id, IncidentRole.WITNESS)
+
+    def test_a_known_person_with_the_same_birth_date_is_linked_not_copied(
+        self, db_session: Session
+    ) -> None:
+        witness = {"dates_to_avoid": "none", "special_measures": False, "consent_share": True,
+                   "willing_to_attend": True, "date_of_birth": "1980-04-02"}  # fmt: skip
+        first = statements.create_statement(
+            db_session, actor=ACTOR, statement_in=_statement_in(witness=witness)
+        )
+        second = statements.create_statement(
+            db_session,
+            actor=ACTOR,
+            statement_in=_statement_in(submission_id=uuid.uuid4(), witness=witness),
+        )
+        assert first.witness_person_id == second.witness_person_id
+
+    def test_without_a_birth_date_each_statement_makes_its_own_person(
+        self, db_session: Session
+    ) -> None:
+        first = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
+        second = statements.create_statement(
+            db_session, actor=ACTOR, statement_in=_statement_in(submission_id=uuid.uuid4())
+        )
+        assert first.witness_person_id != second.witness_person_id
+
+    def test_a_single_name_records_the_statement_without_a_person(
+        self, db_session: Session
+    ) -> None:
+        record = statements.create_statement(
+            db_session, actor=ACTOR, statement_in=_statement_in(witness_name="Madonna")
+        )
+        assert record.witness_person_id is None
+        assert statements.verify(record) == []
 
 
 class TestCreateStatement:
@@ -95,6 +142,28 @@ class TestCreateStatement:
         assert caught.value.errors[0].field == "/envelope_sha256"
         assert _count(db_session) == 0
 
+    def test_a_page_count_other_than_the_witness_saw_is_refused(self, db_session: Session) -> None:
+        with pytest.raises(InvalidInput, match="page count"):
+            statements.create_statement(
+                db_session, actor=ACTOR, statement_in=_statement_in(page_count=3)
+            )
+        assert _count(db_session) == 0
+
+    def test_a_statement_stored_under_the_v1_envelope_still_verifies(
+        self, db_session: Session
+    ) -> None:
+        record = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
+        v1 = statements.sha256_text(
+            f"peelian-mg11-envelope:v1:{S9_DECLARATION.sha256}:{SIGNED_AT}:{TEXT}"
+        )
+        record.envelope_sha256 = v1
+        record.binding_sha256 = statements.binding_sha256(
+            record.declaration_sha256, v1, record.signature_sha256, None
+        )
+        assert statements.verify(record) == []
+        record.statement = TEXT + " Added later."
+        assert statements.verify(record) != []
+
     def test_an_unknown_incident_reference_is_refused(self, db_session: Session) -> None:
         with pytest.raises(InvalidInput, match="INC-20000101-000009"):
             statements.create_statement(
@@ -110,14 +179,15 @@ class TestVerify:
         record = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
         record.statement = TEXT.replace("blue", "black")
         assert statements.verify(record) == [
-            "the statement text or signing time no longer matches the envelope"
+            "the statement text, page count or signing time no longer matches the envelope"
         ]
 
     def test_page_count_changed_after_signing_is_detected(self, db_session: Session) -> None:
         record = statements.create_statement(db_session, actor=ACTOR, statement_in=_statement_in())
         record.page_count = 3
         assert statements.verify(record) == [
-            "the declaration does not state the statement's page count"
+            "the declaration does not state the statement's page count",
+            "the statement text, page count or signing time no longer matches the envelope",
         ]
 
     def test_a_swapped_signature_image_is_detected(self, db_session: Session) -> None:
@@ -153,6 +223,6 @@ class TestMobileAndRecordsAgree:
     def test_the_device_envelope_is_the_records_envelope(self) -> None:
         from peelian.mobile.forms.legal import envelope_sha256
 
-        assert envelope_sha256("d" * 64, TEXT, SIGNED_AT) == statements.envelope_sha256(
-            "d" * 64, TEXT, SIGNED_AT
+        assert envelope_sha256("d" * 64, 3, TEXT, SIGNED_AT) == statements.envelope_sha256(
+            "d" * 64, 3, TEXT, SIGNED_AT
         )

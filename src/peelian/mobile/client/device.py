@@ -69,50 +69,60 @@ class DeviceClient:
         self,
         username: str,
         password: str,
-        codes: tuple[str | None, str | None],
+        totp: str | None,
         *,
         name: str = "Peelian device",
     ) -> str:
-        """Sign in, register a fresh key pair under a new id, then sign in as the device."""
+        """Sign in, register a fresh key pair under a new id and sign in as it, in one step.
+
+        The registration carries the device's signed proof, so the server answers with
+        device-bound tokens: one authenticator code is enough.
+        """
         key = Ed25519PrivateKey.generate()
         device_id = str(uuid7())
         res = self.api.call(
             "POST",
             "/api/v1/auth/token",
             auth=False,
-            json={"username": username, "password": password, "totp": codes[0]},
+            json={"username": username, "password": password, "totp": totp},
         )
         self.api.token = res.json()["access_token"]
         public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        self.api.call(
-            "POST",
-            "/api/v1/devices",
-            json={"id": device_id, "name": name, "public_key": base64.b64encode(public).decode()},
-        )
+        body = {"id": device_id, "name": name, "public_key": base64.b64encode(public).decode()}
+        body.update(self._proof(username, device_id, key))
+        try:
+            out = self.api.call("POST", "/api/v1/devices", json=body).json()
+        except ProblemError as exc:
+            if exc.status != 401 or "clock" not in str(exc) or self.store.get("clock_offset"):
+                raise
+            self._learn_clock()
+            body.update(self._proof(username, device_id, key))
+            out = self.api.call("POST", "/api/v1/devices", json=body).json()
         self.store.set(
             device_id=device_id,
             username=username,
             key=base64.b64encode(key.private_bytes_raw()).decode(),
         )
-        self.login(password, codes[1])
+        self._signed_in(out["tokens"])
         return device_id
+
+    def _proof(self, username: str, device_id: str, key: Ed25519PrivateKey) -> dict[str, Any]:
+        """The device's signed sign-in proof at its (corrected) clock."""
+        from peelian.auth.devices import device_proof_message
+
+        offset = float(self.store.get("clock_offset", "0") or 0)
+        ts = int(time.time() + self.clock_skew_s + offset)
+        proof = key.sign(device_proof_message(username, uuid.UUID(device_id), ts))
+        return {"device_timestamp": ts, "device_signature": base64.b64encode(proof).decode()}
 
     def login(self, password: str, totp: str | None) -> None:
         """Sign in with the device's signed proof; pin the server's receipt key."""
-        from peelian.auth.devices import device_proof_message
-
         username = self.store.get("username") or ""
         offset = float(self.store.get("clock_offset", "0") or 0)
-        ts = int(time.time() + self.clock_skew_s + offset)
-        proof = self._key().sign(device_proof_message(username, uuid.UUID(self.device_id), ts))
-        body = {
-            "username": username,
-            "password": password,
-            "totp": totp,
-            "device_id": self.device_id,
-            "device_timestamp": ts,
-            "device_signature": base64.b64encode(proof).decode(),
-        }
+        body = {"username": username, "password": password, "totp": totp}
+        body.update(
+            {"device_id": self.device_id, **self._proof(username, self.device_id, self._key())}
+        )
         try:
             tokens = self.api.call("POST", "/api/v1/auth/token", json=body, auth=False).json()
         except ProblemError as exc:
@@ -120,6 +130,11 @@ class DeviceClient:
                 raise
             self._learn_clock()
             return self.login(password, totp)
+        self._signed_in(tokens)
+        return None
+
+    def _signed_in(self, tokens: dict[str, Any]) -> None:
+        """Keep the device-bound tokens and pin the server's receipt key on first use."""
         self._tokens(tokens)
         info = self.api.call("GET", "/api/v1/mobile/sync/info").json()
         pinned = self.store.get("receipt_public_key")

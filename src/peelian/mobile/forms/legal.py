@@ -104,13 +104,15 @@ def kind_errors(form: FormSchema) -> list[str]:
     return problems
 
 
-def envelope_sha256(declaration_sha256: str, statement: str, signed_at: str) -> str:
-    """The hash the witness's signature is bound to: declaration, statement text and time.
+def envelope_sha256(
+    declaration_sha256: str, page_count: int | str, statement: str, signed_at: str
+) -> str:
+    """The hash the witness's signature is bound to: declaration, page count, text and time.
 
     One definition, the records one, so a statement re-verifies in records exactly as it was
     checked when it arrived.
     """
-    return statements.envelope_sha256(declaration_sha256, statement, signed_at)
+    return statements.envelope_sha256(declaration_sha256, page_count, statement, signed_at)
 
 
 def submission_errors(form: FormSchema, data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -125,9 +127,15 @@ def submission_errors(form: FormSchema, data: dict[str, Any]) -> list[tuple[str,
         )
     expected = envelope_sha256(
         str(data.get("declaration_sha256", "")),
+        str(data.get("page_count", "")),
         str(data.get("statement", "")),
         str(data.get("signed_at", "")),
     )
     if data.get("envelope_sha256") != expected:
-        errors.append(("envelope_sha256", "does not bind the declaration, statement and time"))
+        errors.append(
+            (
+                "envelope_sha256",
+                "does not bind the declaration, page count, statement and time (v2)",
+            )
+        )
     return errors

@@ -1,9 +1,17 @@
-"""Back-office pages of the records domain: people, person checks, incidents and
-stop and search."""
+"""Back-office pages of the records domain: people, person checks, incidents, stop and search,
+vehicle stops, witness statements and missing-person reports."""
 
 from fastapi import APIRouter
 
-from peelian.records.pages import flags, incidents, people, stop_searches
+from peelian.records.pages import (
+    flags,
+    incidents,
+    missing,
+    people,
+    statements,
+    stop_searches,
+    vehicle_stops,
+)
 
 __all__ = ["router"]
 
@@ -12,3 +20,6 @@ router.include_router(people.router)
 router.include_router(flags.router)
 router.include_router(incidents.router)
 router.include_router(stop_searches.router)
+router.include_router(vehicle_stops.router)
+router.include_router(statements.router)
+router.include_router(missing.router)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from peelian.auth.dependencies import Principal, require_page
 from peelian.auth.navigation import NavItem, register_nav
-from peelian.auth.permissions import Permission
+from peelian.auth.permissions import Permission, has_permission
 from peelian.core.errors import PeelianError
 from peelian.records.codes import (
     INCIDENT_TRANSITIONS,
@@ -22,7 +22,7 @@ from peelian.records.codes import (
 )
 from peelian.records.pages._forms import error_status, errors_of, form_value
 from peelian.records.schemas import IncidentCreate, IncidentUpdate, StatusChange
-from peelian.records.service import incidents
+from peelian.records.service import incidents, statements
 from peelian.web.deps import DbSession
 from peelian.web.templating import render
 
@@ -110,19 +110,37 @@ def export_team(
     return Response(body, media_type="text/csv", headers=headers)
 
 
-def _incident_context(view: incidents.IncidentView, errors: list[dict[str, str]]) -> dict[str, Any]:
+def _incident_context(
+    view: incidents.IncidentView,
+    errors: list[dict[str, str]],
+    witness_statements: list[Any] | None = None,
+) -> dict[str, Any]:
     allowed = sorted(INCIDENT_TRANSITIONS[view.incident.status])
     return {"view": view, "errors": errors, "allowed": allowed, "categories": NSIR_CATEGORIES,
-            "qualifiers": NSIR_QUALIFIERS, "grades": list(IncidentGrade)}  # fmt: skip
+            "qualifiers": NSIR_QUALIFIERS, "grades": list(IncidentGrade),
+            "statements": witness_statements}  # fmt: skip
+
+
+def _statements_of(
+    session: DbSession, principal: Principal, incident_id: uuid.UUID
+) -> list[Any] | None:
+    """The incident's witness statements (listed, audited) for those who may read them."""
+    if not has_permission(principal.role, Permission.STATEMENTS_READ):
+        return None
+    rows, _ = statements.list_statements(
+        session, actor=principal.actor, incident_id=incident_id, limit=200
+    )
+    return rows
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_page(
     request: Request, session: DbSession, principal: Reader, incident_id: uuid.UUID
 ) -> Response:
-    """An incident with its linked people and the workflow buttons."""
+    """An incident with its linked people, its witness statements and the workflow buttons."""
     view = incidents.read_incident(session, actor=principal.actor, incident_id=incident_id)
-    return render(request, "records/incident.html", _incident_context(view, []))
+    context = _incident_context(view, [], _statements_of(session, principal, incident_id))
+    return render(request, "records/incident.html", context)
 
 
 @router.post("/incidents/{incident_id}/status", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from peelian.auth.dependencies import Principal, require_page
 from peelian.auth.navigation import NavItem, register_nav
-from peelian.auth.permissions import Permission
+from peelian.auth.permissions import Permission, has_permission
 from peelian.core.errors import PeelianError
 from peelian.records.codes import ETHNICITY, Sex
 from peelian.records.pages._forms import error_status, errors_of, form_value
@@ -118,7 +118,10 @@ def person_page(
     view = people.read_person(
         session, actor=principal.actor, person_id=person_id, purpose=purpose.strip()
     )
-    context = {"view": view, "purpose": purpose, "ethnicities": ETHNICITY}
+    # A plain link: whether prints are enrolled is the biometrics page's to say (records may
+    # not depend on biometrics).
+    can_enrol = has_permission(principal.role, Permission.BIO_ENROL)
+    context = {"view": view, "purpose": purpose, "ethnicities": ETHNICITY, "can_enrol": can_enrol}
     return render(request, "records/person.html", context)
 
 

@@ -121,6 +121,7 @@ class StatementRead(StatementItem):
     """A whole statement (read with a stated purpose), with the result of re-verifying it."""
 
     witness_name: str
+    witness_person_id: uuid.UUID | None = None
     age_band: str
     age: int | None
     occupation: str

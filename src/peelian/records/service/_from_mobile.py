@@ -4,6 +4,7 @@ creation and audited whole-record reads."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,10 +13,13 @@ from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
 from peelian.core.errors import NotFound
 from peelian.core.time import utcnow
+from peelian.records.models import Person
 from peelian.records.repository import from_mobile as repo
 from peelian.records.repository.from_mobile import M
+from peelian.records.schemas import PersonCreate
+from peelian.records.service import people
 
-__all__ = ["add_audited", "next_reference", "read_audited"]
+__all__ = ["add_audited", "next_reference", "person_for", "read_audited"]
 
 
 def next_reference(session: Session, prefix: str) -> str:
@@ -65,3 +69,27 @@ def read_audited(
         purpose=purpose,
     )
     return record
+
+
+def person_for(
+    session: Session,
+    *,
+    actor: Actor,
+    given: str,
+    family: str,
+    dob: date | None,
+    marks: str | None = None,
+) -> Person:
+    """The person a mobile record names: linked only on an exact, unique name-and-birth-date
+    match; anything less is a new record (a wrong link would attach a record to someone else)."""
+    if dob is not None:
+        found = repo.find_people_exactly(session, given, family, dob)
+        if len(found) == 1:
+            return found[0]
+    return people.create_person(
+        session,
+        actor=actor,
+        person_in=PersonCreate(
+            given_names=given, family_name=family, date_of_birth=dob, marks=marks
+        ),
+    )

@@ -14,9 +14,14 @@ from peelian.core.time import utcnow
 from peelian.records.codes import MISSING_RISK_GRADES, FlagKind
 from peelian.records.models import MissingPersonReport, Person
 from peelian.records.repository import from_mobile as repo
-from peelian.records.schemas import FlagCreate, MissingReportCreate, PersonCreate
+from peelian.records.schemas import FlagCreate, MissingReportCreate
 from peelian.records.service import flags, people
-from peelian.records.service._from_mobile import add_audited, next_reference, read_audited
+from peelian.records.service._from_mobile import (
+    add_audited,
+    next_reference,
+    person_for,
+    read_audited,
+)
 
 __all__ = ["create_missing_report", "list_missing_reports", "read_missing_report", "split_name"]
 
@@ -37,21 +42,13 @@ def _person_for(session: Session, actor: Actor, report_in: MissingReportCreate) 
     if report_in.person_id is not None:
         return people.get_person(session, report_in.person_id)
     given, family = split_name(report_in.person_name)
-    if report_in.person_dob is not None:
-        # Link only on an exact, unique name-and-birth-date match; anything less is a new record
-        # (a wrong link would put a missing flag on someone else).
-        found = repo.find_people_exactly(session, given, family, report_in.person_dob)
-        if len(found) == 1:
-            return found[0]
-    return people.create_person(
+    return person_for(
         session,
         actor=actor,
-        person_in=PersonCreate(
-            given_names=given,
-            family_name=family,
-            date_of_birth=report_in.person_dob,
-            marks=report_in.description,
-        ),
+        given=given,
+        family=family,
+        dob=report_in.person_dob,
+        marks=report_in.description,
     )
 
 

@@ -21,12 +21,18 @@ from peelian.core.errors import FieldError, InvalidInput
 from peelian.core.storage import BlobIntegrityError, BlobNotFound, BlobStore
 from peelian.core.storage.base import hash_stream
 from peelian.core.time import utcnow
-from peelian.records.codes import IncidentGrade
-from peelian.records.models import Incident, WitnessStatement
+from peelian.records.codes import IncidentGrade, IncidentRole
+from peelian.records.models import Incident, Person, WitnessStatement
 from peelian.records.repository import from_mobile as repo
-from peelian.records.schemas import IncidentCreate, StatementCreate
+from peelian.records.repository import incidents as incident_repo
+from peelian.records.schemas import IncidentCreate, IncidentLinkIn, StatementCreate
 from peelian.records.service import incidents
-from peelian.records.service._from_mobile import add_audited, next_reference, read_audited
+from peelian.records.service._from_mobile import (
+    add_audited,
+    next_reference,
+    person_for,
+    read_audited,
+)
 
 __all__ = [
     "StatementView",
@@ -51,8 +57,18 @@ def declaration_text(template: str, page_count: int) -> str:
     return template.replace("{page_count}", str(page_count))
 
 
-def envelope_sha256(declaration_sha256: str, statement: str, signed_at: str) -> str:
-    """The hash the witness's signature is bound to on the device: declaration, text and time."""
+def envelope_sha256(
+    declaration_sha256: str, page_count: int | str, statement: str, signed_at: str
+) -> str:
+    """The hash the witness's signature is bound to on the device: the declaration template,
+    the page count the declaration states, the statement text and the signing time (v2)."""
+    return sha256_text(
+        f"peelian-mg11-envelope:v2:{declaration_sha256}:{page_count}:{signed_at}:{statement}"
+    )
+
+
+def _envelope_v1(declaration_sha256: str, statement: str, signed_at: str) -> str:
+    """The first envelope, without the page count: still verifies statements stored under it."""
     return sha256_text(f"peelian-mg11-envelope:v1:{declaration_sha256}:{signed_at}:{statement}")
 
 
@@ -102,10 +118,18 @@ def verify(statement: WitnessStatement, store: BlobStore | None = None) -> list[
     if f"consisting of {statement.page_count} page(s)" not in statement.declaration_text:
         problems.append("the declaration does not state the statement's page count")
     envelope = envelope_sha256(
+        statement.declaration_template_sha256,
+        statement.page_count,
+        statement.statement,
+        statement.signed_at_text,
+    )
+    legacy = _envelope_v1(
         statement.declaration_template_sha256, statement.statement, statement.signed_at_text
     )
-    if envelope != statement.envelope_sha256:
-        problems.append("the statement text or signing time no longer matches the envelope")
+    if statement.envelope_sha256 not in (envelope, legacy):
+        problems.append(
+            "the statement text, page count or signing time no longer matches the envelope"
+        )
     binding = binding_sha256(
         statement.declaration_sha256,
         statement.envelope_sha256,
@@ -148,6 +172,25 @@ def _new_incident(
     )
 
 
+def _witness(
+    session: Session, actor: Actor, statement_in: StatementCreate, incident: Incident
+) -> Person | None:
+    """The witness as a person, linked to the incident as a witness (once)."""
+    words = statement_in.witness_name.split()
+    if len(words) < 2:
+        return None
+    dob = statement_in.witness.date_of_birth
+    person = person_for(session, actor=actor, given=" ".join(words[:-1]), family=words[-1], dob=dob)
+    if not incident_repo.link_exists(session, incident.id, person.id, IncidentRole.WITNESS):
+        incidents.link_person(
+            session,
+            actor=actor,
+            incident_id=incident.id,
+            link_in=IncidentLinkIn(person_id=person.id, role=IncidentRole.WITNESS),
+        )
+    return person
+
+
 def create_statement(
     session: Session, *, actor: Actor, statement_in: StatementCreate
 ) -> WitnessStatement:
@@ -163,18 +206,20 @@ def create_statement(
         )
     envelope = envelope_sha256(
         statement_in.declaration_template_sha256,
+        statement_in.page_count,
         statement_in.statement,
         statement_in.signed_at_text,
     )
     if envelope != statement_in.envelope_sha256:
         raise _invalid(
             "envelope_sha256",
-            "the signature envelope does not bind this declaration, text and time",
+            "the signature envelope does not bind this declaration, page count, text and time",
         )
     text = declaration_text(statement_in.declaration_template, statement_in.page_count)
     named = _named_incident(session, statement_in)
     reference = next_reference(session, "MG11")
     incident = named or _new_incident(session, actor, statement_in, reference)
+    witness = _witness(session, actor, statement_in, incident)
     data = statement_in.model_dump(
         exclude={"incident_reference", "declaration_template", "witness", "exhibits"}
     )
@@ -191,6 +236,7 @@ def create_statement(
         ),
         exhibits=[e.model_dump() for e in statement_in.exhibits],
         witness_details=statement_in.witness.model_dump(mode="json"),
+        witness_person_id=witness.id if witness else None,
         **data,
     )
     return add_audited(

@@ -108,23 +108,22 @@ async function showDevice(message) {
   if (!settings.value("registered") && memory.access) {
     try {
       await device.register(settings.value("username"), memory.access);
-      delete memory.access;
+      return finishSignIn();
     } catch (exc) {
+      delete memory.access;
       message = api.describe(exc);
     }
   }
   const registered = settings.value("registered");
-  page(main, registered ? "Finish signing in" : "Sign in to register this device", [
+  page(main, registered ? "Sign in with this device" : "Sign in to register this device", [
     message ? alertBox(message) : null,
-    registered
-      ? panel("This device is registered. Enter the next code from your authenticator app (a code can be used once) to sign in with this device's key.")
-      : null,
+    registered ? panel("This device is registered. Enter your password and a code from your authenticator app to sign in with this device's key.") : null,
   ]);
   const form = document.createElement("form");
   form.id = "device-sign-in";
   if (!memory.password) form.append(field("Password", "password", { type: "password", autocomplete: "current-password" }));
-  form.append(field(registered ? "Next code from your authenticator app" : "Code from your authenticator app", "totp", { inputmode: "numeric" }));
-  form.append(button(registered ? "Finish sign-in" : "Register device", { type: "submit" }));
+  form.append(field("Code from your authenticator app", "totp", { inputmode: "numeric", autocomplete: "one-time-code" }));
+  form.append(button(registered ? "Sign in" : "Register device", { type: "submit" }));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const data = Object.fromEntries(new FormData(form));
@@ -136,16 +135,21 @@ async function showDevice(message) {
         return showDevice();
       }
       await device.login(password, data.totp.trim());
-      for (const k of Object.keys(memory)) delete memory[k];
-      location.hash = "#/";
-      await status();
-      route();
-      runSync();
+      await finishSignIn();
     } catch (exc) {
       showDevice(api.describe(exc));
     }
   });
   main.append(form);
+}
+
+// Signed in as the device: forget the password and token held in memory, then sync.
+async function finishSignIn() {
+  for (const k of Object.keys(memory)) delete memory[k];
+  location.hash = "#/";
+  await status();
+  route();
+  runSync();
 }
 
 // ----- the lock -----------------------------------------------------------------------------

@@ -168,7 +168,8 @@ export class FormView {
   async completeTemplates(data) {
     if (!this.declaration) return;
     data.declaration_sha256 = this.declaration.sha256;
-    const text = `peelian-mg11-envelope:v1:${data.declaration_sha256}:${data.signed_at ?? ""}:${data.statement ?? ""}`;
+    // v2 binds the page count the declaration states, as records' envelope_sha256 does.
+    const text = `peelian-mg11-envelope:v2:${data.declaration_sha256}:${data.page_count ?? ""}:${data.signed_at ?? ""}:${data.statement ?? ""}`;
     data.envelope_sha256 = await sha256Hex(utf8(text));
   }
 
