@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     bio_gallery_shards: int = Field(default=0, ge=0, le=64)
     # How long a possible match waits for an examiner; the probe is held in memory only so long.
     bio_review_ttl_s: float = Field(default=900.0, gt=0, le=24 * 3600)
+    # Gallery searches run at once in a process (0: one per CPU core). More wait their turn in
+    # order: the CPU is the limit, and sharing it among every waiting search stretches them all.
+    bio_search_concurrency: int = Field(default=0, ge=0, le=256)
 
     @field_validator("database_url")
     @classmethod

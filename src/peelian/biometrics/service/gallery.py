@@ -17,6 +17,7 @@ local Ray cluster (:class:`~peelian.biometrics.gallery.ShardedGalleryIndex`).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Iterable
@@ -77,6 +78,10 @@ class GalleryHolder:
     lock: threading.RLock = field(default_factory=threading.RLock)
     loading: threading.Thread | None = None
     load_error: str | None = None
+    # Searches that may run at once (``PEELIAN_BIO_SEARCH_CONCURRENCY``); the rest wait here.
+    searching: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(os.cpu_count() or 1)
+    )
     # A sharded index's finger count, refreshed after every write through this module: asking
     # the Ray actors would queue each search behind the shards' running searches.
     sharded_size: int = 0
@@ -109,7 +114,11 @@ def gallery_for(state: AppState) -> GalleryHolder:
         with _create_lock:
             holder = state.extensions.get(_KEY)
             if holder is None:
-                holder = GalleryHolder(_new_index(state.settings.bio_gallery_shards))
+                slots = state.settings.bio_search_concurrency or os.cpu_count() or 1
+                holder = GalleryHolder(
+                    _new_index(state.settings.bio_gallery_shards),
+                    searching=threading.BoundedSemaphore(slots),
+                )
                 state.extensions[_KEY] = holder
     assert isinstance(holder, GalleryHolder)
     return holder

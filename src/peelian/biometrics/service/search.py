@@ -165,9 +165,10 @@ def match_probe(search_in: SearchCreate, gallery: GalleryHolder) -> Iterator[Pro
     try:
         size = gallery.size
         limits = thresholds(size)
-        found = gallery.index.search(
-            [f.template for f in fingers], top=TOP, min_score=limits.possible
-        )
+        with gallery.searching:  # one search per core at a time; the others queue here
+            found = gallery.index.search(
+                [f.template for f in fingers], top=TOP, min_score=limits.possible
+            )
         matched = ProbeMatch(fingers, found, size, limits, started)
         yield matched
     finally:
