@@ -23,24 +23,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict[str, str], *, ready_timeout_s: float = 60.0) -> Iterator[str]:
-    """Run `uvicorn peelian.asgi:app` with env; yield its base URL once /readyz answers 200."""
+def running_server(
+    env: dict[str, str], *, ready_timeout_s: float = 60.0, workers: int = 1
+) -> Iterator[str]:
+    """Run `uvicorn peelian.asgi:app` with env; yield its base URL once /readyz answers 200.
+
+    With workers > 1 uvicorn starts that many worker processes under one supervisor.
+    """
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "peelian.asgi:app",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "peelian.asgi:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    server = subprocess.Popen(command, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + ready_timeout_s

@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from peelian.core.audit.chain import GENESIS_HASH, canonical_event, event_hash
@@ -38,13 +38,17 @@ class Actor:
         return cls(user_id=None, role=name)
 
 
+_HEAD = cast(Table, AuditChainHead.__table__)
+_EVENTS = cast(Table, AuditEvent.__table__)
+
+
 def _advance_head(session: Session) -> tuple[int, str]:
     """Take the chain's write lock by bumping the head; return (new seq, previous hash)."""
     row = session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == HEAD_ID)
-        .values(last_seq=AuditChainHead.last_seq + 1)
-        .returning(AuditChainHead.last_seq, AuditChainHead.last_hash)
+        update(_HEAD)
+        .where(_HEAD.c.id == HEAD_ID)
+        .values(last_seq=_HEAD.c.last_seq + 1)
+        .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
     ).one_or_none()
     if row is None:
         raise RuntimeError("audit chain head is missing: run `peelian db upgrade`")
@@ -62,30 +66,35 @@ def record(
     outcome: str = "ok",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain inside the caller's transaction."""
-    seq, prev_hash = _advance_head(session)
-    event = AuditEvent(
-        seq=seq,
-        id=uuid7(),
-        occurred_at=utcnow(),
-        actor_id=actor.user_id,
-        actor_role=actor.role,
-        device_id=actor.device_id,
-        action=action,
-        record_type=record_type,
-        record_id=None if record_id is None else str(record_id),
-        purpose=purpose,
-        outcome=outcome,
-        request_id=actor.request_id,
-        detail=dict(detail or {}),
-        prev_hash=prev_hash,
-    )
-    event.hash = event_hash(prev_hash, _canonical(event))
-    session.add(event)
-    session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(last_hash=event.hash)
-    )
+    """Append one event to the chain inside the caller's transaction.
+
+    Core statements, not the ORM unit of work: every request appends, so the append is kept to
+    three plain statements (bump the head, insert the event, store the new head hash). The
+    caller's pending changes are flushed first, as the ORM's autoflush did before. The event
+    returned is a detached snapshot of the row written.
+    """
     session.flush()
+    seq, prev_hash = _advance_head(session)
+    values: dict[str, Any] = {
+        "seq": seq,
+        "id": uuid7(),
+        "occurred_at": utcnow(),
+        "actor_id": actor.user_id,
+        "actor_role": actor.role,
+        "device_id": actor.device_id,
+        "action": action,
+        "record_type": record_type,
+        "record_id": None if record_id is None else str(record_id),
+        "purpose": purpose,
+        "outcome": outcome,
+        "request_id": actor.request_id,
+        "detail": dict(detail or {}),
+        "prev_hash": prev_hash,
+    }
+    event = AuditEvent(**values)
+    event.hash = values["hash"] = event_hash(prev_hash, _canonical(event))
+    session.execute(_EVENTS.insert(), values)
+    session.execute(update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=event.hash))
     return event
 
 

@@ -10,6 +10,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from peelian.core.keyfile import read_or_create
+
 __all__ = ["AuditSigner"]
 
 
@@ -36,12 +38,9 @@ class AuditSigner:
     @classmethod
     def from_file(cls, path: Path) -> AuditSigner:
         """Load the key kept in a file, creating it (mode 0600) on first use."""
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            seed = Ed25519PrivateKey.generate().private_bytes_raw()
-            path.write_text(base64.b64encode(seed).decode())
-            path.chmod(0o600)
-        return cls.from_seed(path.read_text().strip())
+        return cls.from_seed(
+            read_or_create(path, lambda: Ed25519PrivateKey.generate().private_bytes_raw())
+        )
 
     @staticmethod
     def message(seq: int, chain_hash: str) -> bytes:

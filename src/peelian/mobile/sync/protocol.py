@@ -16,6 +16,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from peelian.core.keyfile import read_or_create
+
 __all__ = [
     "PROTOCOL_VERSION",
     "ReceiptSigner",
@@ -91,14 +93,9 @@ class ReceiptSigner:
     @classmethod
     def from_file(cls, path: Path) -> ReceiptSigner:
         """Load the key kept in a file, creating it (mode 0600) on first use."""
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            seed = Ed25519PrivateKey.generate().private_bytes_raw()
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(base64.b64encode(seed).decode())
-            tmp.chmod(0o600)
-            tmp.replace(path)
-        return cls.from_seed(path.read_text().strip())
+        return cls.from_seed(
+            read_or_create(path, lambda: Ed25519PrivateKey.generate().private_bytes_raw())
+        )
 
     def sign(self, message: bytes) -> str:
         """Base64 Ed25519 signature."""
