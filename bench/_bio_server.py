@@ -4,19 +4,28 @@ Not part of the product and not reachable through any API: ``bench/bio_api.py`` 
 script instead of ``uvicorn peelian.asgi:app``. It builds the app exactly as production does
 (settings from PEELIAN_* variables), then, before serving, enrols two synthetic fingers (ISO
 positions 2 and 7, templates generated directly as in ``bench/bio_1n.py``) for each of the
-first ``--gallery / 2`` records people (ordered by id), and marks the gallery loaded.
+first ``--gallery / 2`` records people (ordered by id), and marks the gallery loaded. The
+generated templates are cached as packed arrays under ``var/bench-cache/`` (keyed by a digest
+of the engine and generator code), so a second run loads them in seconds.
 
     python bench/_bio_server.py --port 8123 --gallery 10000 [--seed 1] [--workers 2]
+
+With ``PEELIAN_BIO_GALLERY_SHARDS=N`` the gallery is the Ray-sharded one (N local actors).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
+import inspect
+import json
 import multiprocessing as mp
 import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -34,6 +43,8 @@ from peelian.records.models import Person  # noqa: E402
 
 FINGERS = (2, 7)
 CHUNK = 500
+LOAD_CHUNK = 5000
+CACHE = ROOT / "var" / "bench-cache"
 
 
 def masters(seed: int, i: int) -> tuple[dict[int, syn.Master], np.random.Generator]:
@@ -42,19 +53,77 @@ def masters(seed: int, i: int) -> tuple[dict[int, syn.Master], np.random.Generat
     return {f: syn.master(rng) for f in FINGERS}, rng
 
 
-def _enrolments(
-    job: tuple[int, int, list[uuid.UUID]],
-) -> list[tuple[EnrolmentKey, engine.PreparedTemplate]]:
-    # Generated and prepared (matcher descriptors) in the worker processes: only the cheap
-    # indexing step is left to the server process.
-    seed, start, ids = job
+def _packed(job: tuple[int, int, int]) -> engine.PreparedGallery:
+    # Generated and prepared (matcher descriptors) in worker processes: subjects start..stop,
+    # their fingers in FINGERS order.
+    seed, start, stop = job
     out = []
-    for k, person_id in enumerate(ids):
-        ms, rng = masters(seed, start + k)
+    for i in range(start, stop):
+        ms, rng = masters(seed, i)
         for f in FINGERS:
-            template = syn.impression(ms[f], rng, finger_position=f)
-            out.append((EnrolmentKey(person_id, f), engine.prepare(template)))
-    return out
+            out.append(engine.prepare(syn.impression(ms[f], rng, finger_position=f)))
+    return engine.pack(out)
+
+
+def _fields() -> list[str]:
+    return [f.name for f in dataclasses.fields(engine.PreparedGallery)]
+
+
+def _tag() -> str:
+    """Digest of the code the cached arrays come from (engine, generator, this file)."""
+    h = hashlib.sha256()
+    for f in sorted(Path(engine.__file__).parent.rglob("*.py")):
+        h.update(f.read_bytes())
+    h.update(Path(syn.__file__).read_bytes())
+    for fn in (masters, _packed):
+        h.update(inspect.getsource(fn).encode())
+    return h.hexdigest()[:12]
+
+
+def gallery_arrays(seed: int, subjects: int, workers: int) -> tuple[dict[str, Any], str]:
+    """The packed enrolments of the first `subjects` subjects, built once and cached on disk.
+
+    Only the templates are cached (under ``var/bench-cache/``), not the people they belong to:
+    subject i is given the i-th records person of this run's database when loaded.
+    """
+    folder = CACHE / f"bio_api-seed{seed}-n{2 * subjects}-{_tag()}"
+    if (folder / "meta.json").exists():
+        how = "loaded from " + str(folder.relative_to(ROOT))
+    else:
+        started = time.perf_counter()
+        folder.mkdir(parents=True, exist_ok=True)
+        jobs = [(seed, s, min(s + CHUNK, subjects)) for s in range(0, subjects, CHUNK)]
+        out: dict[str, Any] = {}
+        with mp.get_context("fork").Pool(workers) as pool:
+            for (_, s, _), g in zip(jobs, pool.imap(_packed, jobs), strict=True):
+                for f in _fields():
+                    part = getattr(g, f)
+                    if f not in out:
+                        out[f] = np.lib.format.open_memmap(
+                            folder / f"{f}.npy", "w+", part.dtype, (2 * subjects, *part.shape[1:])
+                        )
+                    out[f][2 * s : 2 * s + len(part)] = part
+        for a in out.values():
+            a.flush()
+        spent = time.perf_counter() - started
+        (folder / "meta.json").write_text(json.dumps({"build_s": spent, "workers": workers}))
+        how = f"built by {workers} processes in {spent:.0f} s and cached"
+    return {f: np.load(folder / f"{f}.npy", mmap_mode="r") for f in _fields()}, how
+
+
+def fill(holder: Any, arrays: dict[str, Any], ids: list[uuid.UUID]) -> None:
+    """Add the packed enrolments to the live gallery, subject i as records person ids[i]."""
+    n = 2 * len(ids)
+    holder.index.reserve(n)
+    for s in range(0, n, LOAD_CHUNK):
+        r = range(s, min(s + LOAD_CHUNK, n))
+        g = engine.PreparedGallery(
+            *(np.ascontiguousarray(arrays[f][r.start : r.stop]) for f in _fields())
+        )
+        keys = [EnrolmentKey(ids[k // 2], FINGERS[k % 2]) for k in r]
+        holder.index.add_packed(keys, g)
+    holder.index.shrink()
+    holder.recount()
 
 
 def person_ids(app_state: object, count: int) -> list[uuid.UUID]:
@@ -76,17 +145,15 @@ def main() -> None:
     ids = person_ids(state, args.gallery // 2)
     if len(ids) < args.gallery // 2:
         raise SystemExit(f"only {len(ids)} people in the database; seed more")
-    holder = gallery_for(state)
-    holder.index.reserve(len(ids) * len(FINGERS))
     started = time.perf_counter()
-    jobs = [(args.seed, s, ids[s : s + CHUNK]) for s in range(0, len(ids), CHUNK)]
-    with mp.get_context("fork").Pool(args.workers) as pool:
-        for batch in pool.imap(_enrolments, jobs):
-            holder.index.add_many(batch)
-    holder.index.shrink()
+    # Built before the gallery exists: with PEELIAN_BIO_GALLERY_SHARDS > 0 building the
+    # gallery starts Ray, which must not be forked.
+    arrays, how = gallery_arrays(args.seed, len(ids), args.workers)
+    holder = gallery_for(state)
+    fill(holder, arrays, ids)
     holder.loaded.set()
     print(
-        f"gallery: {len(holder.index)} fingers in {time.perf_counter() - started:.0f} s",
+        f"gallery: {len(holder.index)} fingers ({how}) in {time.perf_counter() - started:.0f} s",
         file=sys.stderr,
         flush=True,
     )

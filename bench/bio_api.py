@@ -9,7 +9,15 @@ directly as in ``bench/bio_1n.py``; no images, so extraction time is not include
 person is enrolled) with one in five non-mated. Figures only; the target (issue 5) is p95 <=
 2 s at 100,000 fingers with 10 concurrent officers.
 
-    python bench/bio_api.py [--gallery 10000] [--searches 300] [--officers 10] [--json]
+``--mode ray`` runs the same with the gallery split over ``--shards`` Ray actors (local Ray
+cluster started by the server, ``PEELIAN_BIO_GALLERY_SHARDS``); ``--mode both`` runs the
+single-process server and then the Ray one and prints their figures side by side. The machine
+is shared, so besides wall-clock latency it reports the server's CPU seconds per search (the
+server process and its descendants, Ray workers included, read from ``/proc``) and the load
+average before and after the timed phase.
+
+    python bench/bio_api.py [--gallery 10000] [--searches 300] [--officers 10]
+                            [--mode single|ray|both] [--shards 2] [--json]
 """
 
 from __future__ import annotations
@@ -61,9 +69,10 @@ KEY = "A" * 43 + "="  # a valid base64 32-byte public key; devices never sign he
 PY = sys.executable
 
 
-def _env(tmp: Path) -> dict[str, str]:
+def _env(tmp: Path, shards: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
+        PEELIAN_BIO_GALLERY_SHARDS=str(shards),
         PEELIAN_SECRET_KEY=SECRET,
         PEELIAN_DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}",
         PEELIAN_VAR_DIR=str(tmp / "var"),
@@ -182,11 +191,36 @@ def _start(env: dict[str, str], gallery: int, timeout_s: float) -> tuple[subproc
     raise RuntimeError("the bench server did not become ready")
 
 
-def run(gallery: int, searches: int, officers: int) -> dict[str, Any]:
-    """Seed, start the server, drive it, return the figures."""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_cpu_s(root: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live descendants."""
+    parent: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        pid = int(entry.name)
+        parent[pid] = int(fields[1])
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += ticks.get(pid, 0)
+        todo.extend(child for child, ppid in parent.items() if ppid == pid)
+    return total / _TICK
+
+
+def run(gallery: int, searches: int, officers: int, shards: int = 0) -> dict[str, Any]:
+    """Seed, start the server, drive it, return the figures (shards > 0: the Ray gallery)."""
     people = gallery // 2
     with tempfile.TemporaryDirectory() as tmpdir:
-        env = _env(Path(tmpdir))
+        env = _env(Path(tmpdir), shards)
         t0 = time.perf_counter()
         ids, tokens = seed(env, people, officers)
         seed_s = time.perf_counter() - t0
@@ -210,12 +244,17 @@ def run(gallery: int, searches: int, officers: int) -> dict[str, Any]:
                 )
                 for o in range(officers)
             ]
+            load_before = os.getloadavg()[0]
+            cpu_before, own_before = _tree_cpu_s(server.pid), time.process_time()
             started = time.perf_counter()
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
             wall = time.perf_counter() - started
+            cpu_s = _tree_cpu_s(server.pid) - cpu_before
+            client_cpu_s = time.process_time() - own_before
+            load_after = os.getloadavg()[0]
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -224,6 +263,7 @@ def run(gallery: int, searches: int, officers: int) -> dict[str, Any]:
     server_ms = [r["server_ms"] for r in rows if "server_ms" in r]
     return {
         "gallery": gallery,
+        "mode": f"ray ({shards} shards)" if shards else "single",
         "officers": officers,
         "searches": len(rows),
         "errors": sum(r["status"] != 200 for r in rows),
@@ -231,15 +271,27 @@ def run(gallery: int, searches: int, officers: int) -> dict[str, Any]:
         "p95_s": round(q[94], 3),
         "max_s": round(lat[-1], 3),
         "server_p50_ms": round(statistics.median(server_ms)) if server_ms else None,
+        "server_p95_ms": round(statistics.quantiles(server_ms, n=20)[18])
+        if len(server_ms) > 1
+        else None,
         "searches_per_s": round(len(rows) / wall, 2),
+        "server_cpu_s_per_search": round(cpu_s / max(len(rows), 1), 3),
+        "client_cpu_s_per_search": round(client_cpu_s / max(len(rows), 1), 3),
         "outcomes": dict(Counter(r.get("outcome", "error") for r in rows)),
         "mated": dict(Counter(r.get("result", "error") for r in rows if r["mated"])),
         "non_mated": dict(Counter(r.get("result", "error") for r in rows if not r["mated"])),
         "seed_s": round(seed_s, 1),
         "gallery_load_s": round(load_s, 1),
         "templates": "synthetic, generated directly (no images)",
-        "load_average": os.getloadavg()[0],
+        "load_average": [round(load_before, 2), round(load_after, 2)],
     }
+
+
+KEYS = (
+    "mode", "searches", "errors", "p50_s", "p95_s", "max_s", "server_p50_ms", "server_p95_ms",
+    "searches_per_s", "server_cpu_s_per_search", "client_cpu_s_per_search", "outcomes", "mated",
+    "non_mated", "seed_s", "gallery_load_s", "load_average",
+)  # fmt: skip
 
 
 def main() -> None:
@@ -248,20 +300,21 @@ def main() -> None:
     ap.add_argument("--gallery", type=int, default=10_000, help="enrolled fingers (2 per person)")
     ap.add_argument("--searches", type=int, default=300)
     ap.add_argument("--officers", type=int, default=10)
-    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--mode", choices=("single", "ray", "both"), default="single")
+    ap.add_argument("--shards", type=int, default=2, help="Ray actors in --mode ray")
+    ap.add_argument("--json", action="store_true", help="print one JSON object (a list: both)")
     args = ap.parse_args()
-    figures = run(args.gallery, args.searches, args.officers)
+    plan = {"single": [0], "ray": [args.shards], "both": [0, args.shards]}[args.mode]
+    runs = [run(args.gallery, args.searches, args.officers, shards) for shards in plan]
     if args.json:
-        print(json.dumps(figures))
+        print(json.dumps(runs[0] if len(runs) == 1 else runs))
         return
     print(
-        f"Mobile search POST /api/v1/biometrics/searches — {figures['gallery']:,} fingers, "
-        f"{figures['officers']} concurrent officers, 2-finger template probes, 1 uvicorn worker"
+        f"Mobile search POST /api/v1/biometrics/searches — {args.gallery:,} fingers, "
+        f"{args.officers} concurrent officers, 2-finger template probes, 1 uvicorn worker"
     )
-    for key in ("searches", "errors", "p50_s", "p95_s", "max_s", "server_p50_ms",
-                "searches_per_s", "outcomes", "mated", "non_mated", "seed_s", "gallery_load_s",
-                "load_average"):  # fmt: skip
-        print(f"  {key:<15} {figures[key]}")
+    for key in KEYS:
+        print(f"  {key:<24} " + "   ".join(f"{r[key]!s:<28}" for r in runs).rstrip())
 
 
 if __name__ == "__main__":

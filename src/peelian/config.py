@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, ge=300)
     web_session_ttl_s: int = Field(default=8 * 3600, ge=300)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # Fingerprint payloads: a ten-print enrolment (images or an ANSI/NIST-ITL transaction with
+    # rolled prints and slaps, uncompressed at up to 1000 ppi) and a 1-2 finger search (images
+    # base64 in JSON, or the officer page's upload).
+    bio_enrol_max_bytes: int = Field(default=64 * 1_048_576, ge=1_048_576)
+    bio_search_max_bytes: int = Field(default=8 * 1_048_576, ge=1_048_576)
     lockout_threshold: int = Field(default=5, ge=1)
     lockout_base_s: int = Field(default=60, ge=1)
     lockout_max_s: int = Field(default=3600, ge=1)
@@ -48,6 +53,9 @@ class Settings(BaseSettings):
     bio_gallery_shards: int = Field(default=0, ge=0, le=64)
     # How long a possible match waits for an examiner; the probe is held in memory only so long.
     bio_review_ttl_s: float = Field(default=900.0, gt=0, le=24 * 3600)
+    # Gallery searches run at once in a process (0: one per CPU core). More wait their turn in
+    # order: the CPU is the limit, and sharing it among every waiting search stretches them all.
+    bio_search_concurrency: int = Field(default=0, ge=0, le=256)
 
     @field_validator("database_url")
     @classmethod

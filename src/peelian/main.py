@@ -38,6 +38,7 @@ from peelian.mobile.sync import upload_routes as mobile_upload_routes
 from peelian.records import pages as records_pages
 from peelian.records import routes as records_routes
 from peelian.web.middleware import (
+    BodyLimit,
     BodyLimitMiddleware,
     ObservabilityMiddleware,
     SecurityHeadersMiddleware,
@@ -100,6 +101,17 @@ def build_state(settings: Settings) -> AppState:
     )
 
 
+def _body_limits(settings: Settings) -> tuple[BodyLimit, ...]:
+    """Caps sized for the paths that carry fingerprint images (the default fits the rest)."""
+    enrol, searches = settings.bio_enrol_max_bytes, settings.bio_search_max_bytes
+    return (
+        BodyLimit(biometrics_enrolment_routes.router.prefix, enrol, "fingerprint enrolments"),
+        BodyLimit(biometrics_search_routes.router.prefix, searches, "fingerprint searches"),
+        BodyLimit(biometrics_pages.SEARCH_PATH, searches, "fingerprint searches"),
+        BodyLimit(biometrics_pages.ENROL_PATH, enrol, "fingerprint enrolments"),
+    )
+
+
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> FastAPI:
     """The Peelian web application."""
     settings = settings or (state.settings if state else get_settings())
@@ -114,7 +126,9 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.state.peelian = state
     set_current_state(state)
     install_problem_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, limits=_body_limits(settings)
+    )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
     app.add_middleware(ObservabilityMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -16,7 +16,13 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: Annotated[str, typer.Option()] = "127.0.0.1",
         port: Annotated[int, typer.Option()] = 8000,
-        workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+        workers: Annotated[
+            int,
+            typer.Option(
+                help="Worker processes. Keep 1 with fingerprint search: one process searches on "
+                "every core, and a review's probe is held only by the process that searched"
+            ),
+        ] = 1,
     ) -> None:
         """Serve the web app and API."""
         import uvicorn

@@ -7,6 +7,7 @@ import logging
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -14,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
+    "BodyLimit",
     "BodyLimitMiddleware",
     "ObservabilityMiddleware",
     "SecurityHeadersMiddleware",
@@ -129,13 +131,22 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
-def _too_large(limit: int, path: str) -> list[Message]:
+def _mib(n: int) -> str:
+    return f"{n / 1_048_576:g} MiB" if n >= 1_048_576 else f"{n / 1024:g} KiB"
+
+
+def _limit_detail(limit: int, what: str | None) -> str:
+    where = f" for {what}" if what else ""
+    return f"the request body is over the {limit}-byte ({_mib(limit)}) limit{where}"
+
+
+def _too_large(limit: int, path: str, what: str | None) -> list[Message]:
     body = json.dumps(
         {
             "type": "https://peelian.dev/problems/request-body-too-large",
             "title": "Request body too large",
             "status": 413,
-            "detail": f"the request body is over the {limit}-byte limit",
+            "detail": _limit_detail(limit, what),
             "instance": path,
         }
     ).encode()
@@ -152,23 +163,49 @@ def _too_large(limit: int, path: str) -> list[Message]:
     ]
 
 
+@dataclass(frozen=True)
+class BodyLimit:
+    """A body size cap for the paths under `prefix` (what they carry, for the 413 message)."""
+
+    prefix: str
+    max_bytes: int
+    what: str
+
+
 class BodyLimitMiddleware:
-    """Refuse bodies over the cap, by Content-Length up front or by counting a streamed body."""
+    """Refuse bodies over the cap, by Content-Length up front or by counting a streamed body.
+
+    `limits` give paths whose payloads are larger by nature (fingerprint images) a cap of their
+    own; the longest matching prefix wins, every other path gets `max_bytes`.
+    """
 
     def __init__(
-        self, app: ASGIApp, *, max_bytes: int, exempt_prefixes: tuple[str, ...] = ()
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        exempt_prefixes: tuple[str, ...] = (),
+        limits: tuple[BodyLimit, ...] = (),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.exempt = exempt_prefixes
+        self.limits = tuple(sorted(limits, key=lambda lim: -len(lim.prefix)))
+
+    def _limit_for(self, path: str) -> tuple[int, str | None]:
+        for lim in self.limits:
+            if path.startswith(lim.prefix):
+                return lim.max_bytes, lim.what
+        return self.max_bytes, None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(self.exempt):
             await self.app(scope, receive, send)
             return
+        max_bytes, what = self._limit_for(scope["path"])
         declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            for message in _too_large(self.max_bytes, scope["path"]):
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            for message in _too_large(max_bytes, scope["path"], what):
                 await send(message)
             return
         seen = {"bytes": 0}
@@ -177,12 +214,10 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen["bytes"] += len(message.get("body", b""))
-                if seen["bytes"] > self.max_bytes:
+                if seen["bytes"] > max_bytes:
                     # FastAPI re-raises HTTPExceptions met while reading a body, so the problem
                     # handler answers 413; anything else that reads the body gets it from below.
-                    raise StarletteHTTPException(
-                        413, detail=f"the request body is over the {self.max_bytes}-byte limit"
-                    )
+                    raise StarletteHTTPException(413, detail=_limit_detail(max_bytes, what))
             return message
 
         started = {"value": False}
@@ -196,7 +231,7 @@ class BodyLimitMiddleware:
         except StarletteHTTPException as exc:
             if exc.status_code != 413 or started["value"]:
                 raise
-            for message in _too_large(self.max_bytes, scope["path"]):
+            for message in _too_large(max_bytes, scope["path"], what):
                 await send(message)
 
 

@@ -17,13 +17,12 @@ from peelian.web.state import AppState
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """As the suite's settings, with room for ten 500 ppi TIFFs in one form."""
+    """As the suite's settings (ten TIFFs fit the enrolment body cap, not the default one)."""
     return load_settings(
         secret_key=TEST_SECRET,
         env="test",
         var_dir=tmp_path / "var",
         storage_url=f"file://{tmp_path / 'blobs'}",
-        max_body_bytes=4 * 1024 * 1024,
     )
 
 

@@ -19,13 +19,12 @@ from peelian.web.state import AppState
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """As the suite's settings, with room for multipart ten-print uploads."""
+    """As the suite's settings (ten-print uploads fit the enrolment body cap, not the default)."""
     return load_settings(
         secret_key=TEST_SECRET,
         env="test",
         var_dir=tmp_path / "var",
         storage_url=f"file://{tmp_path / 'blobs'}",
-        max_body_bytes=4 * 1024 * 1024,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -153,6 +154,7 @@ class TestShardedGallery:
         try:
             assert isinstance(holder.index, ShardedGalleryIndex)
             assert len(holder.index) == 12
+            assert holder.size == 12  # kept by the holder: searches do not ask the shards
             assert _found(holder, 12) == people[2]
             enrolment.unenrol(
                 db_session,
@@ -164,6 +166,7 @@ class TestShardedGallery:
             )
             db_session.commit()
             assert len(holder.index) == 10
+            assert holder.size == 10
             assert _found(holder, 12) is None
             assert _found(holder, 13) == people[3]
         finally:
@@ -214,3 +217,17 @@ def test_gallery_loading_reaches_the_client_as_a_503_problem() -> None:
     assert res.headers["content-type"] == "application/problem+json"
     assert res.json()["title"] == "Gallery loading"
     assert res.json()["type"].endswith("/gallery-loading")
+
+
+class TestSearchConcurrency:
+    def test_the_setting_caps_searches_at_once(self, app_state: AppState) -> None:
+        app_state.settings = app_state.settings.model_copy(update={"bio_search_concurrency": 3})
+        holder = gallery.gallery_for(app_state)
+        taken = [holder.searching.acquire(blocking=False) for _ in range(4)]
+        assert taken == [True, True, True, False]
+
+    def test_by_default_one_search_per_core(self, app_state: AppState) -> None:
+        holder = gallery.gallery_for(app_state)
+        cores = os.cpu_count() or 1
+        taken = [holder.searching.acquire(blocking=False) for _ in range(cores + 1)]
+        assert taken == [True] * cores + [False]

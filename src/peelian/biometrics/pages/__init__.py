@@ -4,8 +4,10 @@ ten-print enrolment."""
 from fastapi import APIRouter
 
 from peelian.biometrics.pages import enrolment, review, search
+from peelian.biometrics.pages.enrolment import ENROL_PATH
+from peelian.biometrics.pages.search import SEARCH_PATH
 
-__all__ = ["router"]
+__all__ = ["ENROL_PATH", "SEARCH_PATH", "router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(search.router)

@@ -29,7 +29,10 @@ from peelian.web.deps import DbSession, State, get_state
 from peelian.web.state import AppState
 from peelian.web.templating import render
 
-__all__ = ["router"]
+__all__ = ["ENROL_PATH", "router"]
+
+ENROL_PATH = "/biometrics/enrolments/new"
+"""The enrolment form; its upload has the fingerprint enrolment body cap."""
 
 router = APIRouter(include_in_schema=False)
 register_nav(
@@ -68,14 +71,14 @@ def _form_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    max_mb = get_state(request).settings.max_body_bytes / (1024 * 1024)
+    max_mb = get_state(request).settings.bio_enrol_max_bytes / (1024 * 1024)
     context = {"form": form, "errors": errors, "existing": existing, "fingers": ef.FINGERS,
                "min_fingers": ef.MIN_FINGERS, "min_quality": ef.MIN_QUALITY,
                "min_minutiae": ef.MIN_MINUTIAE, "max_mb": max_mb, **extra}  # fmt: skip
     return render(request, "biometrics/enrol.html", context, status_code=status_code)
 
 
-@router.get("/biometrics/enrolments/new", response_class=HTMLResponse)
+@router.get(ENROL_PATH, response_class=HTMLResponse)
 def new_enrolment(
     request: Request,
     session: DbSession,
@@ -133,7 +136,7 @@ def _precheck(req: ef.EnrolRequest, existing: enrolment.EnrolmentView | None) ->
     return errors
 
 
-@router.post("/biometrics/enrolments/new", response_class=HTMLResponse)
+@router.post(ENROL_PATH, response_class=HTMLResponse)
 async def enrol_page(
     request: Request, session: DbSession, state: State, principal: Enroller
 ) -> Response:

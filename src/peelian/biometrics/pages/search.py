@@ -31,7 +31,10 @@ from peelian.web.deps import DbSession, State, get_state
 from peelian.web.state import AppState
 from peelian.web.templating import render
 
-__all__ = ["router"]
+__all__ = ["SEARCH_PATH", "router"]
+
+SEARCH_PATH = "/biometrics/search"
+"""The officer's search page; its upload has the fingerprint search body cap."""
 
 router = APIRouter(include_in_schema=False)
 register_nav(NavItem("Fingerprint search", "/biometrics/search", Permission.BIO_SEARCH, order=40))
@@ -60,7 +63,7 @@ def _context(form: dict[str, str], errors: list[dict[str, str]], **extra: Any) -
             "reasons": REASONS, "slots": SLOTS, **extra}  # fmt: skip
 
 
-@router.get("/biometrics/search", response_class=HTMLResponse)
+@router.get(SEARCH_PATH, response_class=HTMLResponse)
 def search_page(request: Request, principal: Searching) -> Response:
     """The search form."""
     form = {"power": "pace-s61-6a", "position_1": "2", "position_2": "7"}
@@ -129,17 +132,22 @@ def _probe_errors(exc: PeelianError) -> list[dict[str, str]]:
 def _search(
     session: Session, state: AppState, principal: Principal, search_in: SearchCreate
 ) -> SearchRead:
-    return search.run_search(
-        session,
-        searcher=_searcher(principal),
-        search_in=search_in,
-        gallery=live_gallery(session, state),
-        cache=probe_cache_for(state),
-        review_ttl_s=state.settings.bio_review_ttl_s,
-    )
+    searcher = _searcher(principal)
+    holder = live_gallery(session, state)
+    # As the API: the search runs outside any transaction (SQLite's writer lock is not held).
+    session.commit()
+    with search.match_probe(search_in, holder) as matched:
+        return search.record_search(
+            session,
+            searcher=searcher,
+            search_in=search_in,
+            matched=matched,
+            cache=probe_cache_for(state),
+            review_ttl_s=state.settings.bio_review_ttl_s,
+        )
 
 
-@router.post("/biometrics/search", response_class=HTMLResponse)
+@router.post(SEARCH_PATH, response_class=HTMLResponse)
 async def run_search_page(
     request: Request, session: DbSession, state: State, principal: Searching
 ) -> Response:

@@ -53,14 +53,20 @@ def create_search(
 ) -> JSONResponse:
     """Search 1-2 fingers against the gallery: RED, AMBER (examiner review) or GREEN."""
     searcher = searcher_of(principal)
-    read = search.run_search(
-        session,
-        searcher=searcher,
-        search_in=body,
-        gallery=live_gallery(session, state),
-        cache=probe_cache_for(state),
-        review_ttl_s=state.settings.bio_review_ttl_s,
-    )
+    holder = live_gallery(session, state)
+    # Commit what was read so far (the caller, the gallery's change log): the search itself needs
+    # no database, and an open SQLite transaction holds the process's writer lock, which would
+    # let only one search run at a time. The outcome is then recorded in a second transaction.
+    session.commit()
+    with search.match_probe(body, holder) as matched:
+        read = search.record_search(
+            session,
+            searcher=searcher,
+            search_in=body,
+            matched=matched,
+            cache=probe_cache_for(state),
+            review_ttl_s=state.settings.bio_review_ttl_s,
+        )
     del body  # the probe's base64 goes with the request
     return _answer(read)
 

@@ -17,6 +17,7 @@ local Ray cluster (:class:`~peelian.biometrics.gallery.ShardedGalleryIndex`).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Iterable
@@ -47,6 +48,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 _KEY = "biometrics.gallery"
 _create_lock = threading.Lock()
+_start_lock = threading.Lock()
 FINGER_POSITIONS = range(1, 11)
 LOAD_BATCH = 2000
 # How long a search waits for a load that is under way before answering 503.
@@ -76,6 +78,25 @@ class GalleryHolder:
     lock: threading.RLock = field(default_factory=threading.RLock)
     loading: threading.Thread | None = None
     load_error: str | None = None
+    # Searches that may run at once (``PEELIAN_BIO_SEARCH_CONCURRENCY``); the rest wait here.
+    searching: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(os.cpu_count() or 1)
+    )
+    # A sharded index's finger count, refreshed after every write through this module: asking
+    # the Ray actors would queue each search behind the shards' running searches.
+    sharded_size: int = 0
+
+    @property
+    def size(self) -> int:
+        """How many fingers the index holds (sets the search thresholds)."""
+        if isinstance(self.index, gallery.GalleryIndex):
+            return len(self.index)
+        return self.sharded_size
+
+    def recount(self) -> None:
+        """Refresh the cached count after writing to a sharded index (cheap otherwise)."""
+        if not isinstance(self.index, gallery.GalleryIndex):
+            self.sharded_size = len(self.index)
 
 
 def _new_index(shards: int) -> Index:
@@ -93,7 +114,11 @@ def gallery_for(state: AppState) -> GalleryHolder:
         with _create_lock:
             holder = state.extensions.get(_KEY)
             if holder is None:
-                holder = GalleryHolder(_new_index(state.settings.bio_gallery_shards))
+                slots = state.settings.bio_search_concurrency or os.cpu_count() or 1
+                holder = GalleryHolder(
+                    _new_index(state.settings.bio_gallery_shards),
+                    searching=threading.BoundedSemaphore(slots),
+                )
                 state.extensions[_KEY] = holder
     assert isinstance(holder, GalleryHolder)
     return holder
@@ -120,6 +145,7 @@ def load_gallery(db: Database, holder: GalleryHolder, *, batch: int = LOAD_BATCH
         with db.sessionmaker() as session:
             sync_gallery(session, holder)
             session.rollback()
+        holder.recount()
         holder.loaded.set()
     log.info("biometric gallery loaded: %d fingers", loaded)
     return loaded
@@ -128,7 +154,12 @@ def load_gallery(db: Database, holder: GalleryHolder, *, batch: int = LOAD_BATCH
 def start_loading(state: AppState) -> GalleryHolder:
     """Start loading this process's gallery in a background thread (once); return the holder."""
     holder = gallery_for(state)
-    with holder.lock:
+    if holder.loaded.is_set() or holder.loading is not None:
+        return holder
+    # Not the holder's lock: the loader holds that while it opens a transaction, and a request
+    # calling this already has one open (on SQLite, the writer lock), so waiting for it here
+    # could deadlock until the lock timeout.
+    with _start_lock:
         if holder.loading is None and not holder.loaded.is_set():
             holder.loading = threading.Thread(
                 target=_load_in_background,
@@ -176,6 +207,7 @@ def apply_change(
     """Make the index hold exactly `templates` for a person (empty: forget them) at once."""
     with holder.lock:
         _replace(holder.index, person_id, templates)
+        holder.recount()
         if seq is not None and holder.cursor == seq - 1:
             holder.cursor = seq
 
@@ -191,7 +223,13 @@ def _replace(index: Index, person_id: uuid.UUID, templates: dict[int, engine.Tem
 
 
 def sync_gallery(session: Session, holder: GalleryHolder, *, limit: int = 1000) -> int:
-    """Replay the change-log entries after the holder's cursor; returns how many were read."""
+    """Replay the change-log entries after the holder's cursor; returns how many were read.
+
+    When nothing has changed (the usual case) this is one read of the log's one-row head,
+    without the holder's lock, so concurrent searches do not queue here.
+    """
+    if repo.last_seq(session) <= holder.cursor:
+        return 0
     seen = 0
     with holder.lock:
         while True:
@@ -204,5 +242,6 @@ def sync_gallery(session: Session, holder: GalleryHolder, *, limit: int = 1000) 
                 current[pid][pos] = formats.deserialize(blob)
             for pid in people:
                 _replace(holder.index, pid, current[pid])
+            holder.recount()
             holder.cursor = changes[-1].seq
             seen += len(changes)

@@ -32,6 +32,8 @@ from __future__ import annotations
 import math
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -39,35 +41,34 @@ from sqlalchemy.orm import Session
 
 from peelian.auth.models import Role
 from peelian.auth.permissions import Permission, has_permission
-from peelian.biometrics import engine
 from peelian.biometrics.gallery import Candidate
-from peelian.biometrics.models.search import BioReview, BioSearch, Outcome, ReviewStatus
+from peelian.biometrics.models.search import BioReview, BioSearch, Outcome
 from peelian.biometrics.schemas.search import (
     POWERS,
     REASONS,
-    CandidateRead,
-    PersonBrief,
-    ReviewBrief,
     SearchCreate,
     SearchRead,
 )
+from peelian.biometrics.service._answer import colour_outcome, view_of
 from peelian.biometrics.service.gallery import GalleryHolder
 from peelian.biometrics.service.probe import decode_probe
-from peelian.biometrics.service.probe_cache import ProbeCache, wipe
+from peelian.biometrics.service.probe_cache import ProbeCache, ProbeFinger, wipe
 from peelian.biometrics.service.review import expire_due, review_of_search
 from peelian.core import audit
 from peelian.core.audit import Actor, AuditAction
 from peelian.core.errors import NotFound, Unauthorized
 from peelian.core.ids import uuid7
-from peelian.core.time import as_utc, utcnow
-from peelian.records.checks import Colour
+from peelian.core.time import utcnow
 from peelian.records.service.check import PersonCheck, check_person
 
 __all__ = [
     "DeviceRequired",
+    "ProbeMatch",
     "Searcher",
     "Thresholds",
+    "match_probe",
     "read_search",
+    "record_search",
     "run_search",
     "thresholds",
     "view_of",
@@ -135,6 +136,89 @@ def _check(session: Session, actor: Actor, person_id: uuid.UUID, why: str) -> Pe
         return None  # enrolled but the record is gone: treated as a possible match for review
 
 
+@dataclass
+class ProbeMatch:
+    """A probe searched against the gallery, before anything is recorded (no database needed).
+
+    It owns the probe's arrays: :func:`match_probe` zeroes them on leaving its block unless an
+    examiner review took them (``held``).
+    """
+
+    fingers: list[ProbeFinger]
+    found: list[Candidate]
+    gallery_size: int
+    limits: Thresholds
+    started: float
+    held: bool = False
+
+
+@contextmanager
+def match_probe(search_in: SearchCreate, gallery: GalleryHolder) -> Iterator[ProbeMatch]:
+    """Decode the probe in memory and search it 1:N; the probe is wiped when the block ends.
+
+    Touches no database, so the route runs it outside any transaction: concurrent searches then
+    share the CPU cores instead of queueing on a database lock.
+    """
+    started = time.perf_counter()
+    fingers = decode_probe(search_in)
+    matched: ProbeMatch | None = None
+    try:
+        size = gallery.size
+        limits = thresholds(size)
+        with gallery.searching:  # one search per core at a time; the others queue here
+            found = gallery.index.search(
+                [f.template for f in fingers], top=TOP, min_score=limits.possible
+            )
+        matched = ProbeMatch(fingers, found, size, limits, started)
+        yield matched
+    finally:
+        if matched is None or not matched.held:
+            wipe(fingers)
+        if matched is not None:
+            matched.fingers = []
+        del fingers
+
+
+def record_search(
+    session: Session,
+    *,
+    searcher: Searcher,
+    search_in: SearchCreate,
+    matched: ProbeMatch,
+    cache: ProbeCache,
+    review_ttl_s: float,
+) -> SearchRead:
+    """Decide the outcome of a matched probe, store metadata only, hold the probe for review."""
+    limits, found = matched.limits, matched.found
+    search_id = uuid7()
+    why = f"Biometric search {search_id}: {POWERS[search_in.power]}; {search_in.reason}"
+    top = found[0] if found else None
+    check = None
+    if top is not None and top.score >= limits.identified:
+        check = _check(session, searcher.actor, top.subject_id, why)
+    row = _search_row(search_id, searcher, search_in, matched, check)
+    row.elapsed_ms = round((time.perf_counter() - matched.started) * 1000)
+    session.add(row)
+    session.flush()  # before the review that refers to it
+    review = None
+    if top is not None and check is None:
+        review = BioReview(
+            id=uuid7(),
+            search_id=search_id,
+            expires_at=utcnow() + timedelta(seconds=review_ttl_s),
+            candidate_person_id=top.subject_id,
+            candidate_score=round(top.score, 2),
+            finger_scores=[[pos, round(s, 2)] for pos, s in top.finger_scores],
+        )
+        session.add(review)
+        session.flush()
+    _audit_search(session, searcher, row, review)
+    if review is not None:  # last, so a failure above leaves nothing held
+        cache.put(review.id, tuple(matched.fingers), review_ttl_s)
+        matched.held = True
+    return view_of(row, review, check, staff=searcher.is_staff)
+
+
 def run_search(
     session: Session,
     *,
@@ -145,72 +229,48 @@ def run_search(
     review_ttl_s: float,
 ) -> SearchRead:
     """Search 1-2 probe fingers 1:N; store metadata only; hold the probe only for a review."""
-    started = time.perf_counter()
-    fingers = decode_probe(search_in)
-    held = False
-    try:
-        size = len(gallery.index)
-        limits = thresholds(size)
-        found = gallery.index.search(
-            [f.template for f in fingers], top=TOP, min_score=limits.possible
+    with match_probe(search_in, gallery) as matched:
+        return record_search(
+            session,
+            searcher=searcher,
+            search_in=search_in,
+            matched=matched,
+            cache=cache,
+            review_ttl_s=review_ttl_s,
         )
-        search_id = uuid7()
-        why = f"Biometric search {search_id}: {POWERS[search_in.power]}; {search_in.reason}"
-        top = found[0] if found else None
-        check = None
-        if top is not None and top.score >= limits.identified:
-            check = _check(session, searcher.actor, top.subject_id, why)
-        row = BioSearch(
-            id=search_id,
-            user_id=searcher.user_id,
-            device_id=searcher.device_id,
-            via=searcher.via,
-            power=search_in.power,
-            reason=search_in.reason,
-            offence=search_in.offence.strip(),
-            latitude=search_in.location.lat if search_in.location else None,
-            longitude=search_in.location.lon if search_in.location else None,
-            client_ref=search_in.client_ref,
-            finger_positions=[f.position for f in fingers],
-            probe_kinds=["image" if f.image is not None else "template" for f in fingers],
-            gallery_size=size,
-            threshold_identified=limits.identified,
-            threshold_possible=limits.possible,
-            top_score=round(top.score, 2) if top else None,
-            identified=check is not None,
-            person_id=check.person_id if check else None,
-            candidates=[_candidate_json(c) for c in found],
-            outcome=_colour_outcome(check) if check else Outcome.AMBER if top else Outcome.GREEN,
-            elapsed_ms=0,
-        )
-        session.add(row)
-        session.flush()
-        review = None
-        if top is not None and check is None:
-            review = BioReview(
-                id=uuid7(),
-                search_id=search_id,
-                expires_at=utcnow() + timedelta(seconds=review_ttl_s),
-                candidate_person_id=top.subject_id,
-                candidate_score=round(top.score, 2),
-                finger_scores=[[pos, round(s, 2)] for pos, s in top.finger_scores],
-            )
-            session.add(review)
-        row.elapsed_ms = round((time.perf_counter() - started) * 1000)
-        session.flush()
-        if review is not None:
-            cache.put(review.id, tuple(fingers), review_ttl_s)
-            held = True
-        _audit_search(session, searcher, row, review)
-        return view_of(row, review, check, staff=searcher.is_staff)
-    finally:
-        if not held:
-            wipe(fingers)
-        del fingers
 
 
-def _colour_outcome(check: PersonCheck) -> Outcome:
-    return {Colour.RED: Outcome.RED, Colour.AMBER: Outcome.AMBER}.get(check.colour, Outcome.GREEN)
+def _search_row(
+    search_id: uuid.UUID,
+    searcher: Searcher,
+    search_in: SearchCreate,
+    matched: ProbeMatch,
+    check: PersonCheck | None,
+) -> BioSearch:
+    top = matched.found[0] if matched.found else None
+    return BioSearch(
+        id=search_id,
+        user_id=searcher.user_id,
+        device_id=searcher.device_id,
+        via=searcher.via,
+        power=search_in.power,
+        reason=search_in.reason,
+        offence=search_in.offence.strip(),
+        latitude=search_in.location.lat if search_in.location else None,
+        longitude=search_in.location.lon if search_in.location else None,
+        client_ref=search_in.client_ref,
+        finger_positions=[f.position for f in matched.fingers],
+        probe_kinds=["image" if f.image is not None else "template" for f in matched.fingers],
+        gallery_size=matched.gallery_size,
+        threshold_identified=matched.limits.identified,
+        threshold_possible=matched.limits.possible,
+        top_score=round(top.score, 2) if top else None,
+        identified=check is not None,
+        person_id=check.person_id if check else None,
+        candidates=[_candidate_json(c) for c in matched.found],
+        outcome=colour_outcome(check) if check else Outcome.AMBER if top else Outcome.GREEN,
+        elapsed_ms=0,
+    )
 
 
 def _audit_search(
@@ -236,73 +296,6 @@ def _audit_search(
             else [],
             "elapsed_ms": row.elapsed_ms,
         },
-    )
-
-
-# --- the answer -----------------------------------------------------------------------------
-def _identified_lines(check: PersonCheck) -> tuple[list[str], list[str], list[str]]:
-    warnings = list(check.officer_safety)
-    reasons = [r.text for r in check.reasons] or ["Identified: nothing current on this person"]
-    actions = [r.action for r in check.reasons] or ["No action needed on the record"]
-    return warnings, reasons, actions
-
-
-def view_of(
-    row: BioSearch, review: BioReview | None, check: PersonCheck | None, *, staff: bool
-) -> SearchRead:
-    """The answer for a search row, its review and (when identified) a fresh person check."""
-    warnings: list[str] = []
-    outcome, identified, person = row.outcome, False, None
-    if check is not None:
-        warnings, reasons, actions = _identified_lines(check)
-        outcome, identified = _colour_outcome(check), True
-        person = PersonBrief(id=check.person_id, name=check.name, date_of_birth=check.date_of_birth)
-        if review is not None:
-            reasons.insert(0, "Identity confirmed by a fingerprint examiner")
-    elif review is None:
-        outcome = Outcome.GREEN
-        reasons = ["No trace: no enrolled fingerprints match"]
-        actions = ["Establish identity by other means"]
-    elif review.status is ReviewStatus.PENDING:
-        outcome = Outcome.AMBER
-        reasons = ["Possible match: a fingerprint examiner is reviewing it"]
-        actions = ["Do not act on a possible match; wait for the examiner's decision"]
-    elif review.status is ReviewStatus.REJECTED:
-        outcome = Outcome.GREEN
-        reasons = ["No trace: the examiner rejected the possible match"]
-        actions = ["Establish identity by other means"]
-    elif review.status is ReviewStatus.CONFIRMED:  # the confirmed record is no longer held
-        outcome = Outcome.AMBER
-        reasons = ["Match confirmed, but the person's record is no longer available"]
-        actions = ["Contact the bureau before acting; establish identity by other means"]
-    else:
-        outcome = Outcome.AMBER
-        reasons = ["Not identified: the review expired before an examiner decided"]
-        actions = ["The probe was discarded; establish identity by other means"]
-    candidates = None
-    if staff:
-        candidates = [
-            CandidateRead(
-                person_id=uuid.UUID(str(c["person_id"])),
-                score=float(c["score"]),
-                fmr=engine.score_to_fmr(float(c["score"])),
-                finger_scores={str(k): float(v) for k, v in dict(c["finger_scores"]).items()},
-            )
-            for c in row.candidates
-        ]
-    return SearchRead(
-        search_id=row.id,
-        outcome=outcome,
-        identified=identified,
-        person=person,
-        warnings=warnings,
-        reasons=reasons,
-        actions=actions,
-        review=ReviewBrief(id=review.id, status=review.status, expires_at=as_utc(review.expires_at))
-        if review
-        else None,
-        candidates=candidates,
-        elapsed_ms=row.elapsed_ms,
     )
 
 
