@@ -239,8 +239,11 @@ def enrolment_page(
     """A person's enrolment, shown only once a purpose is stated (the read is audited)."""
     errors = _purpose_errors(purpose) if purpose else []
     if not purpose or errors:
-        context = {"person_id": person_id, "errors": errors, "purpose": purpose[:MAX_PURPOSE]}
-        return render(request, "biometrics/enrolment_purpose.html", context,
+        context = {"action": f"/biometrics/enrolments/{person_id}", "errors": errors,
+                   "purpose": purpose[:MAX_PURPOSE], "subject": "enrolment",
+                   "hint": "Recorded with your access, e.g. 'Custody record CUS-2026-0042: "
+                           "checking the ten-print set'"}  # fmt: skip
+        return render(request, "purpose.html", context,
                       status_code=400 if errors else 200)  # fmt: skip
     return _summary_page(request, session, principal, person_id, purpose.strip(), done=done)
 

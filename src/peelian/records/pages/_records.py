@@ -31,9 +31,7 @@ def purpose_gate(request: Request, action: str, purpose: str) -> Response | None
     if purpose and not errors:
         return None
     context = {"action": action, "errors": errors, "purpose": purpose[:MAX_PURPOSE]}
-    return render(
-        request, "records/record_purpose.html", context, status_code=400 if errors else 200
-    )
+    return render(request, "purpose.html", context, status_code=400 if errors else 200)
 
 
 def page_number(value: str, errors: list[dict[str, str]]) -> int:

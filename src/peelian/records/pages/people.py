@@ -113,8 +113,10 @@ def person_page(
     """A person's record, shown only once a purpose is stated (and audited)."""
     errors = _purpose_error(purpose) if purpose else []
     if not purpose or errors:
-        context = {"person_id": person_id, "errors": errors, "purpose": purpose}
-        return render(request, "records/purpose.html", context, status_code=400 if errors else 200)
+        hint = "Recorded with your access, e.g. 'Incident INC-20261129-000123: suspect'"
+        context = {"action": f"/people/{person_id}", "errors": errors, "purpose": purpose,
+                   "hint": hint}  # fmt: skip
+        return render(request, "purpose.html", context, status_code=400 if errors else 200)
     view = people.read_person(
         session, actor=principal.actor, person_id=person_id, purpose=purpose.strip()
     )

@@ -23,6 +23,7 @@ from peelian.records.codes import (
     SEARCH_RECEIPT,
 )
 from peelian.records.pages._forms import error_status, errors_of
+from peelian.records.pages._records import PAGE, choice, purpose_gate
 from peelian.records.schemas import StopSearchQuery
 from peelian.records.service import stop_searches
 from peelian.web.deps import DbSession
@@ -33,8 +34,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 register_nav(NavItem("Stop and search", "/stop-searches", Permission.POWERS_READ, order=35))
 
-PAGE = 50
-MIN_PURPOSE = 5
 Reader = Annotated[Principal, Depends(require_page(Permission.POWERS_READ))]
 CODES = {
     "ethnicities": ETHNICITY,
@@ -54,15 +53,6 @@ def _date(value: str, name: str, errors: list[dict[str, str]]) -> date | None:
     except ValueError:
         errors.append({"field": name, "message": "Enter a date like 2026-11-29"})
         return None
-
-
-def _choice(
-    value: str, table: dict[str, str], name: str, errors: list[dict[str, str]]
-) -> str | None:
-    if value and value not in table:
-        errors.append({"field": name, "message": "Choose an option from the list"})
-        return None
-    return value or None
 
 
 @router.get("/stop-searches", response_class=HTMLResponse)
@@ -85,8 +75,8 @@ def list_page(
         officer_id=officer_id.strip() or None,
         date_from=_date(date_from, "date_from", errors),
         date_to=_date(date_to, "date_to", errors),
-        outcome=_choice(outcome, SEARCH_OUTCOMES, "outcome", errors),
-        sde=_choice(sde, ETHNICITY, "sde", errors),
+        outcome=choice(outcome, SEARCH_OUTCOMES, "outcome", errors),
+        sde=choice(sde, ETHNICITY, "sde", errors),
     )
     rows: list[Any] = []
     total, summary = 0, []
@@ -124,14 +114,9 @@ def record_page(
     purpose: Annotated[str, Query(max_length=500)] = "",
 ) -> Response:
     """A whole stop and search record, shown only once a purpose is stated (and audited)."""
-    errors = []
-    if purpose and len(purpose.strip()) < MIN_PURPOSE:
-        errors = [{"field": "purpose", "message": "Enter why you need this record (a purpose)"}]
-    if not purpose or errors:
-        context = {"action": f"/stop-searches/{stop_search_id}", "errors": errors,
-                   "purpose": purpose}  # fmt: skip
-        status = 400 if errors else 200
-        return render(request, "records/record_purpose.html", context, status_code=status)
+    gate = purpose_gate(request, f"/stop-searches/{stop_search_id}", purpose)
+    if gate is not None:
+        return gate
     record = stop_searches.read_stop_search(
         session, actor=principal.actor, stop_search_id=stop_search_id, purpose=purpose.strip()
     )
