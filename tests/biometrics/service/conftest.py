@@ -7,25 +7,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.conftest import TEST_SECRET
 from tests.fixtures.records import make_person
 
 from peelian.biometrics.gallery import GalleryIndex
 from peelian.biometrics.service.gallery import GalleryHolder
-from peelian.config import Settings, load_settings
 from peelian.core.storage import LocalBlobStore
 from peelian.web.state import AppState
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """As the suite's settings (ten-print uploads fit the enrolment body cap, not the default)."""
-    return load_settings(
-        secret_key=TEST_SECRET,
-        env="test",
-        var_dir=tmp_path / "var",
-        storage_url=f"file://{tmp_path / 'blobs'}",
-    )
 
 
 @pytest.fixture
