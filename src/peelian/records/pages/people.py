@@ -114,9 +114,9 @@ def person_page(
     errors = _purpose_error(purpose) if purpose else []
     if not purpose or errors:
         hint = "Recorded with your access, e.g. 'Incident INC-20261129-000123: suspect'"
-        context = {"action": f"/people/{person_id}", "errors": errors, "purpose": purpose,
-                   "hint": hint}  # fmt: skip
-        return render(request, "purpose.html", context, status_code=400 if errors else 200)
+        gate: dict[str, Any] = {"action": f"/people/{person_id}", "errors": errors,
+                                "purpose": purpose, "hint": hint}  # fmt: skip
+        return render(request, "purpose.html", gate, status_code=400 if errors else 200)
     view = people.read_person(
         session, actor=principal.actor, person_id=person_id, purpose=purpose.strip()
     )
