@@ -12,6 +12,7 @@ import numpy.typing as npt
 from ..template import Template
 from . import parameters as p
 from ._density import period_map, silhouette
+from ._dislocations import plant_dislocations
 from ._minutiae import skeleton_minutiae
 from ._orientation import (
     SingularPoints,
@@ -19,7 +20,7 @@ from ._orientation import (
     place_singular_points,
     zero_pole_orientation,
 )
-from ._ridges import grow_ridges
+from ._ridges import grow_ridges, refine_ridges
 
 __all__ = ["FingerprintClass", "MasterPrint", "render_master", "synthesize_finger"]
 
@@ -129,8 +130,9 @@ def synthesize_finger(
 
     Steps follow SFinGe: fingerprint area, class-conditioned orientation field (zero-pole
     model with the Vizcaya-Gerhardt correction; a dedicated model for plain arches), density
-    map, ridge growth by iterative Gabor filtering, then ground-truth minutiae from the
-    thinned pattern.
+    map, ridge growth by iterative Gabor filtering, random dislocation pairs (minutiae the
+    flow does not force, as real fingers have; see :func:`.plant_dislocations`), then
+    ground-truth minutiae from the thinned pattern.
 
     Parameters
     ----------
@@ -165,6 +167,12 @@ def synthesize_finger(
     orientation, singular = _orientation(chosen, shape, rng)
     period = period_map(shape, singular, rng)
     ridges, iterations = grow_ridges(orientation, period, rng)
+    ridges = refine_ridges(
+        plant_dislocations(ridges, orientation, period, mask, singular, rng),
+        orientation,
+        period,
+        p.DISLOCATION_REFINE_ITERATIONS,
+    )
     return MasterPrint(
         seed=seed,
         cls=chosen,

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from . import parameters as p
 
-__all__ = ["gabor_kernel", "grow_ridges"]
+__all__ = ["gabor_kernel", "grow_ridges", "refine_ridges"]
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -192,3 +192,14 @@ def grow_ridges(
     for _ in range(p.GROWTH_REFINE_ITERATIONS):
         full = _saturate(_step(full, plan))
     return full.astype(np.float32), iterations
+
+
+def refine_ridges(
+    ridges: FloatArray, orientation: FloatArray, period: FloatArray, iterations: int
+) -> FloatArray:
+    """Run `iterations` full-resolution growth iterations on a pattern (heals local edits)."""
+    plan = _plan(orientation, period)
+    out = ridges
+    for _ in range(iterations):
+        out = _saturate(_step(out, plan))
+    return out.astype(np.float32)

@@ -76,6 +76,15 @@ GROWTH_MAX_ITERATIONS = 40
 GROWTH_COVERED = 0.98  # fraction of pixels the pattern must reach
 GROWTH_CONVERGED = 0.001  # fraction of saturated pixels changing sign between iterations
 
+# --- Random minutiae: dislocation pairs planted after growth (see _dislocations.py).
+# Pairs drawn per master print (Poisson mean); those outside the finger or near a core or
+# delta are skipped, so a master gets about 25 more minutiae.
+DISLOCATION_PAIRS = 70.0
+DISLOCATION_LENGTH = (2.5, 6.0)  # length of the inserted ridge or valley, in ridge periods
+DISLOCATION_FADE = 4.0  # the change fades out this many periods from the pair
+DISLOCATION_CLEARANCE = 35.0  # pixels from any core or delta
+DISLOCATION_REFINE_ITERATIONS = 2  # growth iterations that heal the seams
+
 # --- Ground-truth minutiae.
 MINUTIA_BORDER_MARGIN = 14.0  # drop minutiae this close to the silhouette edge
 MINUTIA_TRACE_LENGTH = 10  # skeleton pixels followed to measure a direction
