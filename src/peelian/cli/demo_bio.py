@@ -43,6 +43,8 @@ FINGERS = (2, 7)  # right and left index, as the mobile scanners take them
 SEED = 20261129
 GOOD_QUALITY = 40
 GOOD_MINUTIAE = 20
+CLEAR_FINGER = 45.0  # 1:1 score of each probe finger against its enrolment (two make 90)
+PROBE_ATTEMPTS = 8
 
 
 def probes_dir(var_dir: Path) -> Path:
@@ -113,10 +115,30 @@ def _flag_subjects(state: AppState, candidates: list[uuid.UUID]) -> tuple[uuid.U
     return red, amber
 
 
-def _write_probes(out: Path, band: str, masters: dict[int, synthesis.MasterPrint]) -> list[str]:
+def _probe(master: synthesis.MasterPrint, enrolled: bytes | None) -> bytes | None:
+    """A good probe impression; for an enrolled finger, one that clearly matches its
+    enrolment (an officer retakes a scan that overlaps too little, and so does the demo)."""
+    reference = engine.prepare(engine.extract(enrolled, ppi=500)) if enrolled else None
+    for k in range(PROBE_ATTEMPTS):
+        png = _impression(master, SEED + 7 + 70_000 * k)
+        if png is None:
+            continue
+        if reference is None:
+            return png
+        if engine.compare(engine.extract(png, ppi=500), reference) >= CLEAR_FINGER:
+            return png
+    return None
+
+
+def _write_probes(
+    out: Path,
+    band: str,
+    masters: dict[int, synthesis.MasterPrint],
+    enrolled: dict[int, bytes] | None = None,
+) -> list[str]:
     files = []
     for pos, master in masters.items():
-        png = _impression(master, SEED + 7) or _impression(master, SEED + 70_000)
+        png = _probe(master, enrolled[pos] if enrolled else None)
         if png is None:
             raise RuntimeError("could not render a usable demo probe")
         path = out / f"{band}_finger_{pos}_{enrolment.FINGER_NAMES[pos].replace(' ', '_')}.png"
@@ -156,7 +178,8 @@ def enrol_demo_population(state: AppState, *, image_people: int, template_people
                 )  # fmt: skip
             if pid in (red, amber):
                 band = "red" if pid == red else "amber"
-                manifest[band] = {"person_id": str(pid), "files": _write_probes(out, band, masters)}
+                files = _write_probes(out, band, masters, {f: png for f, (_, png) in made.items()})
+                manifest[band] = {"person_id": str(pid), "files": files}
         status.update("Enrolling demo fingerprints: direct templates")
         _enrol_templates(state, templated)
         outsider = {f: _finger(SEED + 999_000 + f)[0] for f in FINGERS}

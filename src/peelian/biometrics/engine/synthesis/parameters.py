@@ -91,19 +91,19 @@ MINUTIA_TRACE_LENGTH = 10  # skeleton pixels followed to measure a direction
 MINUTIA_MIN_BRANCH = 6  # endings on skeleton branches shorter than this are spurs
 
 # --- Impressions. The impression canvas has the master's size.
-ROTATION = (-0.6, 0.6)  # about +-35 degrees, the most FVC2002 allowed
-TRANSLATION = (-50.0, 50.0)
-CONTACT_SEMI_AXES = ((0.23, 0.44), (0.27, 0.50))  # fractions of (width, height)
+ROTATION = (-0.45, 0.45)  # about +-26 degrees
+TRANSLATION = (-45.0, 45.0)
+CONTACT_SEMI_AXES = ((0.245, 0.45), (0.285, 0.51))  # fractions of (width, height)
 CONTACT_CENTRE = (0.5, 0.55)  # fraction of (width, height)
-CONTACT_CENTRE_JITTER = (0.11, 0.11)
+CONTACT_CENTRE_JITTER = (0.10, 0.10)
 CONTACT_TILT = (-0.25, 0.25)
 CONTACT_EDGE = 16.0  # width of the fading rim of the contact region
 PRESSURE_VARIATION = (0.0, 0.45)  # how much ink a light-pressure area loses
 PRESSURE_SCALE = 90.0
 DISTORTION_CLOSE_RADIUS = (30.0, 60.0)
 DISTORTION_BAND = (70.0, 120.0)
-DISTORTION_ROTATION = (-0.12, 0.12)
-DISTORTION_SHIFT = (-18.0, 18.0)
+DISTORTION_ROTATION = (-0.10, 0.10)
+DISTORTION_SHIFT = (-15.0, 15.0)
 MORPHOLOGY = (-1, 1)  # < 0 erodes ridges (dry skin), > 0 dilates them (wet skin)
 BREAK_PROBABILITY = 0.3  # chance that dry skin also breaks ridges into fragments
 BREAK_SCALE = 5.0
