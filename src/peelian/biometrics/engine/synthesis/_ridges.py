@@ -188,10 +188,7 @@ def grow_ridges(
         cv2.resize(image, orientation.shape[::-1], interpolation=cv2.INTER_LINEAR),
         dtype=np.float32,
     )
-    plan = _plan(orientation, period)
-    for _ in range(p.GROWTH_REFINE_ITERATIONS):
-        full = _saturate(_step(full, plan))
-    return full.astype(np.float32), iterations
+    return refine_ridges(full, orientation, period, p.GROWTH_REFINE_ITERATIONS), iterations
 
 
 def refine_ridges(
