@@ -8,19 +8,14 @@ error summary links to the input the user must change.
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from dataclasses import dataclass, field
 
-from fastapi import Request
-
-from peelian.auth.dependencies import SESSION_COOKIE, csrf_token_for
 from peelian.biometrics import ansi_nist
 from peelian.biometrics.pages._multipart import MemoryForm
 from peelian.biometrics.service._capture import MIN_FINGERS, MIN_MINUTIAE, MIN_QUALITY
 from peelian.biometrics.service.enrolment import FINGER_NAMES, PERSON_ID_FIELD, FingerImageIn
-from peelian.core.errors import Forbidden, PeelianError
-from peelian.web.deps import get_state
+from peelian.core.errors import PeelianError
 
 __all__ = [
     "FINGERS",
@@ -28,7 +23,6 @@ __all__ = [
     "MIN_MINUTIAE",
     "MIN_QUALITY",
     "EnrolRequest",
-    "check_csrf",
     "errors_of",
     "parse_person_id",
     "read_enrol_form",
@@ -49,17 +43,6 @@ class EnrolRequest:
     fingers: list[FingerImageIn] = field(default_factory=list)
     transaction: bytes | None = field(default=None, repr=False)
     confirm_replace: bool = False
-
-
-def check_csrf(request: Request, form: MemoryForm) -> None:
-    """The form's csrf_token (or X-CSRF-Token) must match the session cookie's."""
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if request.headers.get("authorization") or not cookie:
-        return
-    given = request.headers.get("x-csrf-token") or form.text("csrf_token")
-    expected = csrf_token_for(get_state(request).token_key, cookie)
-    if not given or not hmac.compare_digest(given, expected):
-        raise Forbidden("the form has expired or did not come from this site; reload and try again")
 
 
 def parse_person_id(value: str, errors: Errors) -> uuid.UUID | None:

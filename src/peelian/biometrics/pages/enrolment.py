@@ -22,6 +22,7 @@ from peelian.auth.dependencies import Principal, require, require_page
 from peelian.auth.navigation import NavItem, register_nav
 from peelian.auth.permissions import Permission
 from peelian.biometrics.pages import _enrol_form as ef
+from peelian.biometrics.pages._csrf import check_csrf
 from peelian.biometrics.pages._multipart import FormError, parse_form
 from peelian.biometrics.service import enrolment, gallery
 from peelian.core.errors import InvalidInput, NotFound
@@ -146,7 +147,7 @@ async def enrol_page(
     except FormError as exc:
         return _form_page(request, {}, [{"field": "finger_1", "message": str(exc)}],
                           status_code=400)  # fmt: skip
-    ef.check_csrf(request, form)
+    check_csrf(request, form)
     shown = {k: form.text(k) for k in ef.TEXT_FIELDS}
     req, errors = ef.read_enrol_form(form)
     form.files.clear()

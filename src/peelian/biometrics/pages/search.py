@@ -7,7 +7,6 @@ the scans go the same way as the API's: decoded, searched and dropped.
 from __future__ import annotations
 
 import base64
-import hmac
 import uuid
 from typing import Annotated, Any
 
@@ -17,17 +16,18 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from peelian.auth.dependencies import SESSION_COOKIE, Principal, csrf_token_for, require
+from peelian.auth.dependencies import Principal, require
 from peelian.auth.navigation import NavItem, register_nav
 from peelian.auth.permissions import Permission
+from peelian.biometrics.pages._csrf import check_csrf
 from peelian.biometrics.pages._multipart import FormError, MemoryForm, parse_form
 from peelian.biometrics.schemas.search import POWERS, REASONS, SearchCreate, SearchRead
 from peelian.biometrics.service import search
 from peelian.biometrics.service.gallery import live_gallery
 from peelian.biometrics.service.probe import ProbeUnusable
 from peelian.biometrics.service.probe_cache import probe_cache_for
-from peelian.core.errors import Forbidden, PeelianError
-from peelian.web.deps import DbSession, State, get_state
+from peelian.core.errors import PeelianError
+from peelian.web.deps import DbSession, State
 from peelian.web.state import AppState
 from peelian.web.templating import render
 
@@ -68,16 +68,6 @@ def search_page(request: Request, principal: Searching) -> Response:
     """The search form."""
     form = {"power": "pace-s61-6a", "position_1": "2", "position_2": "7"}
     return render(request, "biometrics/search.html", _context(form, []))
-
-
-def _check_csrf(request: Request, form: MemoryForm) -> None:
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if request.headers.get("authorization") or not cookie:
-        return
-    given = request.headers.get("x-csrf-token") or form.text("csrf_token")
-    expected = csrf_token_for(get_state(request).token_key, cookie)
-    if not given or not hmac.compare_digest(given, expected):
-        raise Forbidden("the form has expired or did not come from this site; reload and try again")
 
 
 def _search_in(form: MemoryForm) -> tuple[SearchCreate | None, list[dict[str, str]]]:
@@ -157,7 +147,7 @@ async def run_search_page(
     except FormError as exc:
         context = _context({}, [{"field": "scan_1", "message": str(exc)}])
         return render(request, "biometrics/search.html", context, status_code=400)
-    _check_csrf(request, form)
+    check_csrf(request, form)
     shown = {k: v for k, v in form.fields.items() if k != "csrf_token"}
     search_in, errors = _search_in(form)
     form.files.clear()
